@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FACTOR_IDS, HEURISTIC_IDS, DecisionSchema } from '../deliberation/verdict.ts';
+import { DecisionSchema, FactorIdSchema, HeuristicIdSchema } from '../deliberation/verdict.ts';
 import { RubricConfigSchema } from './rubric-config.ts';
 
 const unitScore = z.number().min(0).max(1);
@@ -9,19 +9,12 @@ export const FailModeSchema = z
   .describe('What decides when an LLM engine fails: a fixed decision, or the embedded rubric engine');
 export type FailMode = z.infer<typeof FailModeSchema>;
 
-const factorDefinitions = Object.fromEntries(
-  FACTOR_IDS.map((id) => [
-    id,
-    z.strictObject({
-      question: z.string().min(1),
-      weight: z.number().min(0).max(10).describe('Relative weight of the factor in the risk score'),
-    }),
-  ]),
-) as Record<(typeof FACTOR_IDS)[number], z.ZodObject>;
+export const FactorDefinitionSchema = z.strictObject({
+  question: z.string().min(1),
+  weight: z.number().min(0).max(10).describe('Relative weight of the factor in the risk score'),
+});
 
-const heuristicDefinitions = Object.fromEntries(
-  HEURISTIC_IDS.map((id) => [id, z.strictObject({ question: z.string().min(1) })]),
-) as Record<(typeof HEURISTIC_IDS)[number], z.ZodObject>;
+export const HeuristicDefinitionSchema = z.strictObject({ question: z.string().min(1) });
 
 export const PrincipleSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9_]*$/),
@@ -58,8 +51,8 @@ export const ConstitutionSchema = z.strictObject({
   title: z.string().min(1),
   description: z.string().min(1),
   principles: z.array(PrincipleSchema).min(1).describe('In priority order, highest first'),
-  heuristics: z.strictObject(heuristicDefinitions),
-  factors: z.strictObject(factorDefinitions),
+  heuristics: z.record(HeuristicIdSchema, HeuristicDefinitionSchema).describe('All three heuristics, by id'),
+  factors: z.record(FactorIdSchema, FactorDefinitionSchema).describe('All eight factors, by id'),
   thresholds: ThresholdsSchema,
   fail_mode: FailModeSchema.default('escalate'),
   grey_band: GreyBandSchema.default({ risk_min: 0.25, risk_max: 0.7, confidence_below: 0.6 }),

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { LogSink } from '../logger.ts';
 import type { LoadedConstitution } from '../constitution/schema.ts';
 import type { DeliberationRequest, EngineId } from './request.ts';
 import type { Deliberation } from './verdict.ts';
@@ -11,7 +11,7 @@ export interface EngineInput {
   readonly signal: AbortSignal;
   /** Absolute time (ms since epoch) by which the engine must have answered. */
   readonly deadline: number;
-  readonly log: Logger;
+  readonly log: LogSink;
 }
 
 /** One way of deliberating: (request, constitution) to a deliberation. */

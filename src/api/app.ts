@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import swagger from '@fastify/swagger';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Deliberator } from '../deliberation/deliberator.ts';
+import type { VerdictStore } from '../store/store.ts';
+import { GuardError } from './errors.ts';
+import { handleError } from './error-handler.ts';
+import { constitutionRoutes } from './routes/constitutions.ts';
+import { deliberationRoutes } from './routes/deliberations.ts';
+import { healthRoutes } from './routes/health.ts';
+import { trainingDataRoutes } from './routes/training-data.ts';
+import { verdictRoutes } from './routes/verdicts.ts';
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: VerdictStore;
+  readonly deliberator: Deliberator;
+}
+
+/** Builds the HTTP app with every route registered. Only the entry point calls `listen`. */
+export async function buildApp({ config, logger, store, deliberator }: AppOptions) {
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: config.GUARD_MAX_BODY_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    handleError(new GuardError('GUARD_ERR_ROUTE_NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`), request, reply),
+  );
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Deliberation Guard',
+        version: '0.1.0',
+        description: 'Deliberates about an AI agent action under a constitution and returns a verdict.',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(healthRoutes, { store, constitutionCount: deliberator.constitutions.size });
+  await app.register(deliberationRoutes, { deliberator });
+  await app.register(verdictRoutes, { store });
+  await app.register(constitutionRoutes, { deliberator });
+  await app.register(trainingDataRoutes, { store, constitutions: deliberator.constitutions });
+
+  app.addHook('onClose', async () => store.close());
+  return app;
+}
+
+export type GuardApp = Awaited<ReturnType<typeof buildApp>>;

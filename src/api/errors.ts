@@ -1,0 +1,38 @@
+/**
+ * The error catalogue: every error the API sends, with a stable code and its HTTP status.
+ * Codes are part of the contract; a retired code is never reused. docs/errors.md lists them.
+ */
+export const ERROR_CATALOG = {
+  GUARD_ERR_VALIDATION: { status: 400, title: 'The request body, query or parameters are invalid' },
+  GUARD_ERR_INVALID_JSON: { status: 400, title: 'The body is not valid JSON' },
+  GUARD_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The body must be application/json' },
+  GUARD_ERR_BODY_TOO_LARGE: { status: 413, title: 'The body is larger than the configured limit' },
+  GUARD_ERR_CONSTITUTION_NOT_FOUND: { status: 404, title: 'No constitution has that id' },
+  GUARD_ERR_VERDICT_NOT_FOUND: { status: 404, title: 'No verdict has that id' },
+  GUARD_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches the method and path' },
+  GUARD_ERR_ENGINE_UNAVAILABLE: { status: 422, title: 'The requested engine is not configured' },
+  GUARD_ERR_STORE_UNAVAILABLE: { status: 503, title: 'The verdict store cannot be written; no verdict was issued' },
+  GUARD_ERR_INTERNAL: { status: 500, title: 'An unexpected error occurred' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** An error with a catalogue code; the error handler turns it into the JSON error shape. */
+export class GuardError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[] | Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'GuardError';
+    this.status = ERROR_CATALOG[code].status;
+  }
+}

@@ -1,0 +1,97 @@
+import type { LogSink } from '../logger.ts';
+import type { LoadedConstitution } from '../constitution/schema.ts';
+import type { VerdictStore } from '../store/store.ts';
+import type { Engine } from './engine.ts';
+import type { DeliberationRequest, EngineId } from './request.ts';
+import { createVerdictId } from './verdict-id.ts';
+import { VerdictSchema, type Deliberation, type Verdict } from './verdict.ts';
+
+/** Raised for a request that names a constitution the service did not load. */
+export class UnknownConstitutionError extends Error {
+  constructor(
+    readonly constitutionId: string,
+    readonly known: string[],
+  ) {
+    super(`unknown constitution "${constitutionId}"; known constitutions: ${known.join(', ')}`);
+    this.name = 'UnknownConstitutionError';
+  }
+}
+
+/** Raised for a request that names an engine that is not configured here. */
+export class EngineUnavailableError extends Error {
+  constructor(
+    readonly engineId: EngineId,
+    readonly available: EngineId[],
+  ) {
+    super(`engine "${engineId}" is not configured; available engines: ${available.join(', ')}`);
+    this.name = 'EngineUnavailableError';
+  }
+}
+
+export interface DeliberatorOptions {
+  readonly constitutions: ReadonlyMap<string, LoadedConstitution>;
+  readonly engines: ReadonlyMap<EngineId, Engine>;
+  readonly defaultEngine: EngineId;
+  readonly defaultDeadlineMs: number;
+  readonly store: VerdictStore;
+  /** Called after a verdict is committed, for live feeds; must not throw. */
+  readonly onVerdict?: (verdict: Verdict) => void;
+}
+
+/** Why a verdict is kept out of training exports, or undefined when it may be exported. */
+function trainingExclusion(request: DeliberationRequest, deliberation: Deliberation): string | undefined {
+  if (request.training_opt_out) return 'the request opted out of training use';
+  if (deliberation.engine.fail_mode) return `the fail mode decided (${deliberation.engine.fail_mode.reason})`;
+  return undefined;
+}
+
+/**
+ * Runs one deliberation end to end: resolves the constitution and engine, lets the engine
+ * deliberate within the deadline, stamps the verdict and commits it before returning.
+ */
+export class Deliberator {
+  constructor(private readonly options: DeliberatorOptions) {}
+
+  get constitutions(): ReadonlyMap<string, LoadedConstitution> {
+    return this.options.constitutions;
+  }
+
+  resolveConstitution(id: string): LoadedConstitution {
+    const constitution = this.options.constitutions.get(id);
+    if (!constitution) throw new UnknownConstitutionError(id, [...this.options.constitutions.keys()]);
+    return constitution;
+  }
+
+  resolveEngine(id: EngineId | undefined): Engine {
+    const engineId = id ?? this.options.defaultEngine;
+    const engine = this.options.engines.get(engineId);
+    if (!engine) throw new EngineUnavailableError(engineId, [...this.options.engines.keys()]);
+    return engine;
+  }
+
+  async deliberate(request: DeliberationRequest, log: LogSink): Promise<Verdict> {
+    const constitution = this.resolveConstitution(request.constitution);
+    const engine = this.resolveEngine(request.engine);
+    const startedAt = Date.now();
+    const deadline = startedAt + (request.deadline_ms ?? this.options.defaultDeadlineMs);
+    const signal = AbortSignal.timeout(Math.max(0, deadline - startedAt));
+
+    const deliberation = await engine.deliberate({ request, constitution, signal, deadline, log });
+    const exclusion = trainingExclusion(request, deliberation);
+    const verdict = VerdictSchema.parse({
+      ...deliberation,
+      id: createVerdictId(startedAt),
+      constitution: { id: constitution.spec.id, version: constitution.spec.version, sha256: constitution.sha256 },
+      training: exclusion ? { eligible: false, reason: exclusion } : { eligible: true },
+      created_at: new Date(startedAt).toISOString(),
+    });
+
+    await this.options.store.append({ verdict, request });
+    log.info(
+      { verdictId: verdict.id, decision: verdict.decision, engine: verdict.engine.id, constitutionId: constitution.spec.id },
+      'verdict committed',
+    );
+    this.options.onVerdict?.(verdict);
+    return verdict;
+  }
+}

@@ -1,0 +1,84 @@
+import type { Evidence } from '../../verdict.ts';
+import type { TextSource } from '../context.ts';
+import { CONSEQUENTIAL_KINDS, type Observation } from '../observation.ts';
+import { compilePattern, foldText, quote } from '../text.ts';
+import { judgedLeaves, leafEvidence, structuralObservation, type DetectorInput } from './detector.ts';
+import { extractTargets } from './targets.ts';
+
+/** Tool outputs that carry instructions, judged by the constitution's injection signals. */
+function instructionTurns(input: DetectorInput): TextSource[] {
+  const patterns = input.config.signals
+    .filter((signal) => signal.kind === 'injection_instruction')
+    .flatMap((signal) => signal.patterns.map(compilePattern));
+  return input.context.toolOutputs.filter((entry) => patterns.some((pattern) => pattern.test(entry.text)));
+}
+
+/** Tool outputs that ask for the same kind of action the agent is about to take. */
+function turnsAskingForAction(input: DetectorInput, turns: readonly TextSource[]): TextSource[] {
+  const consequential = input.earlier.filter((observation) => CONSEQUENTIAL_KINDS.has(observation.kind));
+  const signals = input.config.signals.filter((signal) => consequential.some((observation) => observation.signal === signal.id));
+  return turns.filter((turn) =>
+    signals.some((signal) => [...signal.patterns, ...signal.requested_by].map(compilePattern).some((pattern) => pattern.test(turn.text))),
+  );
+}
+
+/**
+ * Traces where the action's recipients and command came from. A recipient or command that the
+ * user never wrote, but that a tool output contains, was chosen by data the agent read: that
+ * is no consent, and when the same tool output gives instructions it is prompt injection.
+ */
+export function detectProvenance(input: DetectorInput): Observation[] {
+  const { action, context, config } = input;
+  const observations: Observation[] = [];
+  const injected = instructionTurns(input);
+  const injectedSources = new Set(injected.map((turn) => turn.source));
+  const followed: Evidence[] = [];
+
+  for (const leaf of judgedLeaves(action)) {
+    if (!action.shell || leaf.raw.trim().length < 12) continue;
+    const folded = foldText(leaf.raw.trim());
+    if (context.userFolded.includes(folded)) continue;
+    const turn = context.toolOutputs.find((entry) => foldText(entry.text).includes(folded));
+    if (turn === undefined) continue;
+    const evidence = leafEvidence(leaf, turn.source);
+    observations.push(
+      structuralObservation(config, 'command_from_tool_output', `The command appears in tool output (${turn.source}), not in the user's request.`, [evidence]),
+    );
+    if (injectedSources.has(turn.source)) followed.push(evidence);
+  }
+
+  const fromTools: Evidence[] = [];
+  for (const target of extractTargets(action, config)) {
+    const folded = foldText(target.value);
+    if (context.userFolded.includes(folded)) continue;
+    const turn = context.toolOutputs.find((entry) => foldText(entry.text).includes(folded));
+    if (turn === undefined) continue;
+    const evidence: Evidence = { path: target.leaf.path, source: turn.source, raw: quote(target.value) };
+    if (injectedSources.has(turn.source)) followed.push(evidence);
+    else fromTools.push(evidence);
+  }
+  if (fromTools.length > 0) {
+    const names = fromTools.map((entry) => entry.raw).join(', ');
+    observations.push(
+      structuralObservation(config, 'target_from_tool_output', `The recipient ${names} comes from tool output, not from the user's request.`, fromTools),
+    );
+  }
+
+  const unrequested = input.earlier.some((observation) => observation.kind === 'unrequested_action');
+  if (unrequested) {
+    for (const turn of turnsAskingForAction(input, injected)) {
+      followed.push({ path: turn.source, source: turn.source, raw: quote(turn.text) });
+    }
+  }
+  if (followed.length > 0) {
+    observations.push(
+      structuralObservation(
+        config,
+        'follows_tool_output_instruction',
+        `The action carries out instructions found in tool output (${[...new Set(followed.map((entry) => entry.source))].join(', ')}); tool output is data, not the user's consent.`,
+        followed,
+      ),
+    );
+  }
+  return observations;
+}

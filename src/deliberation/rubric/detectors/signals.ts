@@ -1,0 +1,67 @@
+import type { Signal, SignalScope } from '../../../constitution/rubric-config.ts';
+import type { Evidence } from '../../verdict.ts';
+import { CONSEQUENTIAL_KINDS, type Observation } from '../observation.ts';
+import { compilePattern, quote } from '../text.ts';
+import { judgedLeaves, leafEvidence, structuralObservation, type DetectorInput } from './detector.ts';
+
+/** Finds the first match of any pattern in one scope and returns evidence for it. */
+function matchScope(patterns: readonly RegExp[], scope: SignalScope, input: DetectorInput): Evidence | undefined {
+  const matches = (text: string) => patterns.some((pattern) => pattern.test(text));
+  switch (scope) {
+    case 'executed': {
+      const leaf = judgedLeaves(input.action).find((candidate) =>
+        matches(input.action.shell ? candidate.text : `${candidate.key}: ${candidate.text}`),
+      );
+      return leaf === undefined ? undefined : leafEvidence(leaf);
+    }
+    case 'tool':
+      return matches(input.action.toolWords) ? { path: 'action.tool', raw: input.action.tool } : undefined;
+    case 'request': {
+      const entry = input.context.user.find((candidate) => matches(candidate.text));
+      return entry === undefined ? undefined : { path: entry.source, raw: quote(entry.text) };
+    }
+    case 'tool_output': {
+      const entry = input.context.toolOutputs.find((candidate) => matches(candidate.text));
+      return entry === undefined ? undefined : { path: entry.source, source: entry.source, raw: quote(entry.text) };
+    }
+  }
+}
+
+/** Observations for one signal: its own finding, plus whether the user asked for this kind of action. */
+function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
+  const patterns = signal.patterns.map(compilePattern);
+  const evidence = signal.in
+    .map((scope) => matchScope(patterns, scope, input))
+    .filter((entry): entry is Evidence => entry !== undefined);
+  if (evidence.length === 0) return [];
+
+  const observations: Observation[] = [
+    { kind: signal.kind, signal: signal.id, detail: signal.detail, evidence, effects: signal.effects, benefit: signal.benefit },
+  ];
+  if (signal.requested_by.length === 0) return observations;
+
+  const requestPatterns = signal.requested_by.map(compilePattern);
+  const asked = input.context.user.find((entry) => requestPatterns.some((pattern) => pattern.test(entry.text)));
+  if (asked !== undefined) {
+    observations.push(
+      structuralObservation(input.config, 'user_requested', `The user asked for this: ${signal.detail}.`, [
+        { path: asked.source, raw: quote(asked.text) },
+      ]),
+    );
+  } else if (CONSEQUENTIAL_KINDS.has(signal.kind)) {
+    observations.push(
+      structuralObservation(
+        input.config,
+        'unrequested_action',
+        `The user's request does not ask for this: ${signal.detail}.`,
+        evidence,
+      ),
+    );
+  }
+  return observations;
+}
+
+/** Runs every pattern signal of the constitution. */
+export function detectSignals(input: DetectorInput): Observation[] {
+  return input.config.signals.flatMap((signal) => observeSignal(signal, input));
+}

@@ -1,0 +1,25 @@
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+/** The logging calls the core uses; both a pino logger and a Fastify request logger fit. */
+export type LogSink = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/**
+ * Builds the service logger. Request serializers keep only method, URL and id; headers and
+ * bodies never reach a log line, and credential headers are censored in case one slips in.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
+    level,
+    base: { service: 'deliberation-guard' },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.apiKey', '*.api_key'],
+      censor: '[REDACTED]',
+    },
+    serializers: {
+      req: (request: { method: string; url: string; id: string }) => ({ method: request.method, url: request.url, reqId: request.id }),
+      res: (reply: { statusCode: number }) => ({ statusCode: reply.statusCode }),
+      err: pino.stdSerializers.err,
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}

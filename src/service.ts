@@ -1,0 +1,42 @@
+import type { DestinationStream, Logger } from 'pino';
+import { buildApp, type GuardApp } from './api/app.ts';
+import type { Config } from './config/config.ts';
+import { loadConstitutions } from './constitution/loader.ts';
+import { Deliberator } from './deliberation/deliberator.ts';
+import { createEngines } from './deliberation/engines.ts';
+import { createLogger } from './logger.ts';
+import { openStore } from './store/open-store.ts';
+import type { VerdictStore } from './store/store.ts';
+
+export interface Core {
+  readonly deliberator: Deliberator;
+  readonly store: VerdictStore;
+}
+
+/** Loads constitutions, creates engines and opens the store; what every entry point shares. */
+export async function createCore(config: Config): Promise<Core> {
+  const constitutions = loadConstitutions(config.GUARD_CONSTITUTIONS_DIR);
+  const engines = createEngines(config);
+  const store = await openStore(config.DATABASE_URL);
+  const deliberator = new Deliberator({
+    constitutions,
+    engines,
+    store,
+    defaultEngine: config.GUARD_ENGINE,
+    defaultDeadlineMs: config.GUARD_DEFAULT_DEADLINE_MS,
+  });
+  return { deliberator, store };
+}
+
+export interface Service extends Core {
+  readonly app: GuardApp;
+  readonly logger: Logger;
+}
+
+/** Wires the core into a ready HTTP app (not listening yet). */
+export async function createService(config: Config, logDestination?: DestinationStream): Promise<Service> {
+  const logger = createLogger(config.LOG_LEVEL, logDestination);
+  const core = await createCore(config);
+  const app = await buildApp({ config, logger, ...core });
+  return { ...core, app, logger };
+}

@@ -1,0 +1,34 @@
+/** Schema changes for the SQLite store, applied in order once each. Never edit an applied one. */
+export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE verdicts (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        constitution_id TEXT NOT NULL,
+        constitution_version TEXT NOT NULL,
+        engine TEXT NOT NULL,
+        decided_by TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        risk REAL NOT NULL,
+        training_eligible INTEGER NOT NULL,
+        verdict TEXT NOT NULL,
+        request TEXT NOT NULL
+      );
+      CREATE INDEX verdicts_created_at ON verdicts (created_at);
+      CREATE INDEX verdicts_decision ON verdicts (decision, id);
+      CREATE INDEX verdicts_constitution ON verdicts (constitution_id, id);
+      CREATE INDEX verdicts_tool ON verdicts (tool, id);
+    `,
+  },
+  {
+    version: 2,
+    sql: `
+      ALTER TABLE verdicts ADD COLUMN review TEXT;
+      ALTER TABLE verdicts ADD COLUMN reviewed_at TEXT;
+      CREATE INDEX verdicts_reviewed ON verdicts (reviewed_at, id);
+    `,
+  },
+];

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { DecisionSchema, type Verdict } from '../deliberation/verdict.ts';
+import type { DeliberationRequest } from '../deliberation/request.ts';
+import type { Review } from './review.ts';
+
+/** A verdict together with the request that produced it, as the store keeps it. */
+export interface StoredVerdict {
+  readonly verdict: Verdict;
+  readonly request: DeliberationRequest;
+  /** The latest human review, when there is one. */
+  readonly review?: Review;
+}
+
+/** Filters shared by listing, export and (later) GraphQL. Times are ISO 8601. */
+export const VerdictFilterSchema = z.strictObject({
+  decision: DecisionSchema.optional(),
+  constitution: z.string().max(128).optional(),
+  tool: z.string().max(256).optional(),
+  since: z.iso.datetime().optional().describe('Only verdicts created at or after this time'),
+  until: z.iso.datetime().optional().describe('Only verdicts created before this time'),
+  reviewed: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .or(z.boolean())
+    .optional()
+    .describe('Only reviewed (true) or unreviewed (false) verdicts'),
+});
+export type VerdictFilter = z.infer<typeof VerdictFilterSchema>;
+
+export interface VerdictPage {
+  readonly items: StoredVerdict[];
+  /** Pass as `cursor` to read the next page; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+/** Raised when the store cannot write or read; the API answers 503 and issues no verdict. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * The durable verdict log. `append` resolves only once the verdict is committed, so a
+ * verdict id that reached a caller is never missing after a crash.
+ */
+export interface VerdictStore {
+  append(record: StoredVerdict): Promise<void>;
+  get(id: string): Promise<StoredVerdict | undefined>;
+  /** Records a review, replacing an earlier one; returns the updated record or undefined if the id is unknown. */
+  review(id: string, review: Review): Promise<StoredVerdict | undefined>;
+  /** Newest first. The cursor is the id of the last verdict of the previous page. */
+  list(filter: VerdictFilter, options: { limit: number; cursor?: string }): Promise<VerdictPage>;
+  /** Oldest first, one row at a time, for exports that must run in constant memory. */
+  scan(filter: VerdictFilter): AsyncIterable<StoredVerdict>;
+  /** Throws StoreUnavailableError when the store cannot be used. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
