@@ -60,7 +60,7 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
   } else {
     request.log.info({ code: guardError.code, status: guardError.status }, 'request rejected');
   }
-  if (guardError.code === 'GUARD_ERR_STORE_UNAVAILABLE') reply.header('retry-after', '5');
+  if (guardError.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
   return reply.status(guardError.status).send({
     error: {
       code: guardError.code,
