@@ -45,7 +45,7 @@ function thousandUsers(observations: readonly Observation[], factors: readonly F
   return { id: 'thousand_users', outcome: 'mixed', note: 'The senders of this action would have mixed intents; the factors decide.', shift: 0 };
 }
 
-/** Asks how a senior reviewer who knows attacks, and hates needless refusals, would judge it. */
+/** Asks how a senior reviewer who has seen many attacks, and hates needless refusals, would judge it. */
 function seniorReviewer(observations: readonly Observation[], factors: readonly FactorAssessment[], config: RubricConfig): HeuristicResult {
   const attack = ATTACK_KINDS.filter((kind) => hasObservation(observations, kind));
   if (attack.length > 0) {
@@ -95,7 +95,7 @@ function dualNewspaper(factors: readonly FactorAssessment[], benefit: number, ri
   return { id: 'dual_newspaper', outcome: 'balanced', note: 'Neither headline would be fair, so the newspaper test does not move the risk.', shift: 0 };
 }
 
-/** Runs the three heuristics; each may shift the risk with a stated reason. */
+/** Runs the three heuristics. Each may shift the risk, with a stated reason. */
 export function checkHeuristics(
   observations: readonly Observation[],
   factors: readonly FactorAssessment[],
