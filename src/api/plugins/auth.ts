@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Authenticator, AuthenticationError } from '../../auth/authenticator.ts';
-import { hasScope, OPEN_PRINCIPAL, type Principal, type Scope } from '../../auth/scopes.ts';
+import { hasScope, type Principal, type Scope } from '../../auth/scopes.ts';
 import type { Config } from '../../config/config.ts';
 import type { GuardMetrics } from '../../metrics/metrics.ts';
 import { openKeyStore } from '../../store/open-key-store.ts';
@@ -17,8 +17,8 @@ declare module 'fastify' {
     scopeCheckedInHandler?: boolean;
   }
   interface FastifyRequest {
-    /** Who sent the request; set by the auth hook before any handler runs. */
-    principal: Principal;
+    /** Who sent the request, set by the auth hook before any handler runs; null on public routes. */
+    principal: Principal | null;
   }
   interface FastifyInstance {
     /** Throws GUARD_ERR_FORBIDDEN unless the request's principal holds the scope. */
@@ -46,11 +46,11 @@ function describeRoute(request: FastifyRequest): string {
 }
 
 /** Builds the 403 for a principal that lacks a scope; the message names the scope. */
-function forbidden(request: FastifyRequest, scope: Scope): GuardError {
+function forbidden(request: FastifyRequest, principal: Principal, scope: Scope): GuardError {
   return new GuardError(
     'GUARD_ERR_FORBIDDEN',
-    `the API key "${request.principal.keyId}" lacks the scope "${scope}" that ${describeRoute(request)} needs`,
-    { required: scope, granted: request.principal.scopes },
+    `the API key "${principal.keyId}" lacks the scope "${scope}" that ${describeRoute(request)} needs`,
+    { required: scope, granted: principal.scopes },
   );
 }
 
@@ -71,25 +71,28 @@ async function authPlugin(app: FastifyInstance, { config, metrics }: { config: C
     app.log.info({ auth: config.GUARD_AUTH }, 'authentication enforced: every route except health, readiness and metrics needs an API key');
   }
 
-  app.decorateRequest('principal', OPEN_PRINCIPAL);
+  app.decorateRequest('principal', null);
   app.decorate('requireScope', (request: FastifyRequest, scope: Scope) => {
-    if (!hasScope(request.principal, scope)) throw forbidden(request, scope);
+    if (!request.principal) throw new GuardError('GUARD_ERR_UNAUTHENTICATED', `${describeRoute(request)} is public and carries no principal to hold the scope "${scope}"`);
+    if (!hasScope(request.principal, scope)) throw forbidden(request, request.principal, scope);
   });
 
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public) return;
     const scope = requiredScope(request);
+    let principal: Principal;
     try {
-      request.principal = await authenticator.authenticate(presentedKey(request));
+      principal = await authenticator.authenticate(presentedKey(request));
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       metrics.authRejections.inc({ code: 'GUARD_ERR_UNAUTHENTICATED' });
       const needs = scope ? `; ${describeRoute(request)} needs a key with the scope "${scope}"` : '';
       throw new GuardError('GUARD_ERR_UNAUTHENTICATED', `${error.message}${needs}`, scope ? { required: scope } : undefined);
     }
-    if (scope && !hasScope(request.principal, scope)) {
+    request.principal = principal;
+    if (scope && !hasScope(principal, scope)) {
       metrics.authRejections.inc({ code: 'GUARD_ERR_FORBIDDEN' });
-      throw forbidden(request, scope);
+      throw forbidden(request, principal, scope);
     }
   });
 }

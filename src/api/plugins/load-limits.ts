@@ -10,20 +10,42 @@ import { routeLabel } from './route-label.ts';
 /** Seconds a shed client is told to wait before retrying. */
 const SHED_RETRY_AFTER_SECONDS = 5;
 
+/** How often @fastify/under-pressure samples the event loop and heap, in milliseconds. */
+const SAMPLE_INTERVAL_MS = 1000;
+
+/**
+ * Decides whether a request that arrives under pressure is shed. One over-limit sample is
+ * tolerated, so a single stall (schema compilation at start-up, a long GC pause) rejects
+ * nothing; pressure reported for a whole sample interval or longer sheds load.
+ */
+function sustainedPressure(): () => boolean {
+  let pressuredSince: number | undefined;
+  let lastPressured = 0;
+  return () => {
+    const now = Date.now();
+    if (pressuredSince === undefined || now - lastPressured > SAMPLE_INTERVAL_MS) pressuredSince = now;
+    lastPressured = now;
+    return now - pressuredSince >= SAMPLE_INTERVAL_MS;
+  };
+}
+
 /** Rate-limit bucket: the API key, or the client address for requests that need none. */
 function rateLimitKey(request: FastifyRequest): string {
-  return request.principal.keyId === 'open' ? `address:${request.ip}` : `key:${request.principal.keyId}`;
+  const keyId = request.principal?.keyId ?? 'open';
+  return keyId === 'open' ? `address:${request.ip}` : `key:${keyId}`;
 }
 
 async function loadLimitsPlugin(app: FastifyInstance, { config, metrics }: { config: Config; metrics: GuardMetrics }): Promise<void> {
   // Shedding and rate limits run in onRequest, before a body is read or a verdict is started,
   // so a rejected request never has a verdict; a request that passed them runs to its commit.
+  const shouldShed = sustainedPressure();
   await app.register(underPressure, {
+    sampleInterval: SAMPLE_INTERVAL_MS,
     maxEventLoopDelay: config.GUARD_SHED_EVENT_LOOP_DELAY_MS,
     maxHeapUsedBytes: config.GUARD_SHED_HEAP_USED_BYTES,
     retryAfter: SHED_RETRY_AFTER_SECONDS,
     pressureHandler: async (request, reply, type) => {
-      if (request.routeOptions.config.public) return;
+      if (request.routeOptions.config.public || !shouldShed()) return;
       metrics.loadShed.inc({ reason: type });
       reply.header('retry-after', String(SHED_RETRY_AFTER_SECONDS));
       throw new GuardError(

@@ -78,7 +78,7 @@ export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions>
       if (idempotencyKey === undefined) return deliberateOrReuse(request.body, request.log, reply);
 
       const result = await idempotency.run(
-        `${request.principal.keyId}:${idempotencyKey}`,
+        `${request.principal?.keyId ?? 'open'}:${idempotencyKey}`,
         canonicalHash(request.body),
         () => deliberateOrReuse(request.body, request.log, reply),
         load,
