@@ -6,7 +6,7 @@ import type { KeyStore } from '../store/key-store.ts';
 
 export type AuthMode = 'auto' | 'on' | 'off';
 
-/** Why a presented or missing key was not accepted; the API turns it into a 401. */
+/** Rejection of a presented or missing key; the API turns it into a 401. */
 export class AuthenticationError extends Error {
   override name = 'AuthenticationError';
 }
@@ -50,7 +50,7 @@ export class Authenticator {
     return activeKeys === 0 ? 'open_no_keys' : 'enforced';
   }
 
-  /** Whether a request without a key is let in right now. */
+  /** Returns whether a request without a key is let in right now. */
   async isOpen(): Promise<boolean> {
     if (!this.loopback || this.mode === 'on') return false;
     if (this.mode === 'off') return true;

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-/** Whether a listen address only accepts connections from this machine. */
+/** Returns whether a listen address only accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * What an API key may do. `deliberate` posts actions, `read` reads verdicts and constitutions,
+ * Permissions an API key can carry. `deliberate` posts actions, `read` reads verdicts and constitutions,
  * `review` records human reviews, `export` streams training data, and `admin` grants every scope.
  */
 export const SCOPES = ['deliberate', 'read', 'review', 'export', 'admin'] as const;
@@ -19,7 +19,7 @@ export interface Principal {
 /** The principal of a request on a service that runs without authentication. */
 export const OPEN_PRINCIPAL: Principal = Object.freeze({ keyId: 'open', name: 'open', scopes: SCOPES });
 
-/** Whether a principal holds a scope; `admin` holds them all. */
+/** Returns whether a principal has a scope; `admin` grants them all. */
 export function hasScope(principal: Principal, scope: Scope): boolean {
   return principal.scopes.includes(scope) || principal.scopes.includes('admin');
 }

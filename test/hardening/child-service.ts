@@ -25,7 +25,7 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts `deliberation-guard serve` on a SQLite file and waits until /healthz answers. */
+/** Starts `deliberation-guard serve` on a SQLite file and waits until /healthz returns 200. */
 export async function startChildService(databaseFile: string, env: Record<string, string> = {}): Promise<ChildService> {
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'serve'], {

@@ -29,7 +29,7 @@ async function start(databaseFile: string, env: Record<string, string> = {}): Pr
 }
 
 /**
- * Sends `total` requests with `concurrency` workers and calls `onProgress` after each answer,
+ * Sends `total` requests with `concurrency` workers and calls `onProgress` after each response,
  * so a test can crash or stop the service mid-load. Returns every outcome.
  */
 async function load(baseUrl: string, body: unknown, total: number, concurrency: number, onProgress: (outcomes: Outcome[]) => void): Promise<Outcome[]> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 
-/** A small seeded PRNG (mulberry32), so every run sends the same bodies. */
+/** Returns a small seeded PRNG (mulberry32), so every run sends the same bodies. */
 function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { InjectOptions } from 'fastify';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { regressionCase } from '../helpers/cases.ts';
@@ -22,7 +23,7 @@ function guardSeries(text: string): string[] {
 }
 
 /** Sends `count` requests made by `build`, `parallel` at a time, through the real app. */
-async function sendAll(current: TestService, count: number, build: (index: number) => Parameters<TestService['app']['inject']>[0]): Promise<number[]> {
+async function sendAll(current: TestService, count: number, build: (index: number) => InjectOptions): Promise<number[]> {
   const statuses: number[] = [];
   const parallel = 25;
   for (let start = 0; start < count; start += parallel) {

@@ -17,11 +17,11 @@ declare module 'fastify' {
     scopeCheckedInHandler?: boolean;
   }
   interface FastifyRequest {
-    /** Who sent the request, set by the auth hook before any handler runs; null on public routes. */
+    /** The caller, set by the auth hook before any handler runs, or null on public routes. */
     principal: Principal | null;
   }
   interface FastifyInstance {
-    /** Throws GUARD_ERR_FORBIDDEN unless the request's principal holds the scope. */
+    /** Throws GUARD_ERR_FORBIDDEN unless the request's principal has the scope. */
     requireScope(request: FastifyRequest, scope: Scope): void;
   }
 }

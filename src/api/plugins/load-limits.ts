@@ -7,7 +7,7 @@ import type { GuardMetrics } from '../../metrics/metrics.ts';
 import { GuardError } from '../errors.ts';
 import { routeLabel } from './route-label.ts';
 
-/** Seconds a shed client is told to wait before retrying. */
+/** Retry-After value sent with a shed request, in seconds. */
 const SHED_RETRY_AFTER_SECONDS = 5;
 
 /** How often @fastify/under-pressure samples the event loop and heap, in milliseconds. */
@@ -16,7 +16,7 @@ const SAMPLE_INTERVAL_MS = 1000;
 /**
  * Decides whether a request that arrives under pressure is shed. One over-limit sample is
  * tolerated, so a single stall (schema compilation at start-up, a long GC pause) rejects
- * nothing; pressure reported for a whole sample interval or longer sheds load.
+ * nothing. Pressure reported for a whole sample interval or longer sheds load.
  */
 function sustainedPressure(): () => boolean {
   let pressuredSince: number | undefined;
@@ -37,7 +37,7 @@ function rateLimitKey(request: FastifyRequest): string {
 
 async function loadLimitsPlugin(app: FastifyInstance, { config, metrics }: { config: Config; metrics: GuardMetrics }): Promise<void> {
   // Shedding and rate limits run in onRequest, before a body is read or a verdict is started,
-  // so a rejected request never has a verdict; a request that passed them runs to its commit.
+  // so a rejected request never has a verdict. A request that passed them runs to its commit.
   const shouldShed = sustainedPressure();
   await app.register(underPressure, {
     sampleInterval: SAMPLE_INTERVAL_MS,

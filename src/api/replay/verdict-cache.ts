@@ -32,7 +32,7 @@ export class VerdictCache {
     });
   }
 
-  /** The id of the cached verdict for this key, if one is live. */
+  /** Returns the id of the cached verdict for this key, if one is live. */
   lookup(key: string): string | undefined {
     return this.entries.get(key);
   }
