@@ -41,7 +41,6 @@ export async function buildApp({ config, logger, store, deliberator, metrics }: 
     connectionTimeout: config.GUARD_CONNECTION_TIMEOUT_MS,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
