@@ -37,8 +37,12 @@ export const ConfigSchema = z.object({
   GUARD_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(64),
   /** Longest string value or object key accepted anywhere in a JSON body, in characters. */
   GUARD_MAX_FIELD_CHARS: z.coerce.number().int().min(16).default(200_000),
-  /** Shed load with 503 when the mean event-loop delay exceeds this many milliseconds; 0 turns it off. */
-  GUARD_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * Shed load with 503 when the mean event-loop delay exceeds this many milliseconds; 0 (the
+   * default) turns it off, because a guard that rejects deliberations unasked is a worse default
+   * than a slow one.
+   */
+  GUARD_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(0),
   /** Shed load with 503 when the V8 heap in use exceeds this many bytes; 0 turns it off. */
   GUARD_SHED_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
   /** Time allowed to receive a whole request, in milliseconds (Node's server.requestTimeout). */

@@ -54,7 +54,7 @@ describe('deliberation-guard keys', () => {
     } finally {
       await service.stop();
     }
-  });
+  }, 120_000);
 
   it('rejects an unknown scope and a missing name with exit 2', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'guard-keys-')), 'verdicts.sqlite');
@@ -65,5 +65,5 @@ describe('deliberation-guard keys', () => {
     const nameless = await keys(file, ['create', '--scope', 'read']);
     expect(nameless.code).toBe(2);
     expect(nameless.stderr).toContain('--name');
-  });
+  }, 60_000);
 });

@@ -101,6 +101,30 @@ describe('load shedding', () => {
     const metric = await service.metrics.registry.getSingleMetricAsString('guard_load_shed_total');
     expect(metric).toMatch(/reason="heapUsedBytes"} [1-9]/);
   });
+
+  it('sheds while the event loop stays blocked', async () => {
+    service = await startTestService({ GUARD_SHED_EVENT_LOOP_DELAY_MS: '20' });
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (status !== 503 && Date.now() < deadline) {
+      // Blocks the event loop for 150 ms between requests, as a saturated service would be.
+      const busyUntil = Date.now() + 150;
+      while (Date.now() < busyUntil);
+      status = (await service.app.inject({ method: 'POST', url: '/v1/deliberations', payload: requestBody('ls', 'List files') })).statusCode;
+    }
+    expect(status).toBe(503);
+    const metric = await service.metrics.registry.getSingleMetricAsString('guard_load_shed_total');
+    expect(metric).toMatch(/reason="eventLoopDelay"} [1-9]/);
+  });
+
+  it('tolerates a single stall', async () => {
+    service = await startTestService({ GUARD_SHED_EVENT_LOOP_DELAY_MS: '200' });
+    const busyUntil = Date.now() + 1500;
+    while (Date.now() < busyUntil);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const response = await service.app.inject({ method: 'POST', url: '/v1/deliberations', payload: requestBody('ls', 'List files') });
+    expect(response.statusCode).toBe(200);
+  });
 });
 
 describe('timeouts', () => {

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Verdict } from '../../src/deliberation/verdict.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
 import { regressionCase } from '../helpers/cases.ts';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 
@@ -44,6 +46,36 @@ describe('metrics', () => {
     expect(response.text).toMatch(/guard_store_write_duration_seconds_count\{operation="append"\} 1/);
     expect(response.text).toMatch(/guard_http_request_duration_seconds_count\{method="POST",route="\/v1\/deliberations",status_code="200"\} 1/);
     expect(response.text).toContain('process_cpu_seconds_total');
+  });
+
+  it('counts LLM tokens, retries, errors and fail modes', async () => {
+    service = await startTestService();
+    const posted = await request(service.app.server).post('/v1/deliberations').send(requestBody('ls -la', 'List the files here')).expect(200);
+    const rubricVerdict = posted.body as Verdict;
+    const failed: Verdict = {
+      ...rubricVerdict,
+      decision: 'deny',
+      engine: {
+        ...rubricVerdict.engine,
+        id: 'claude',
+        decided_by: 'fail_mode',
+        tokens: { input: 1200, output: 300, cache_read: 900, cache_write: 0 },
+        retries: 1,
+        fail_mode: { mode: 'deny', reason: 'llm_timeout', detail: 'no answer within the deadline' },
+      },
+    };
+    const metrics = createMetrics();
+    metrics.observeVerdict(failed);
+    const text = await metrics.registry.metrics();
+
+    expect(text).toContain('guard_llm_tokens_total{engine="claude",kind="input"} 1200');
+    expect(text).toContain('guard_llm_tokens_total{engine="claude",kind="output"} 300');
+    expect(text).toContain('guard_llm_tokens_total{engine="claude",kind="cache_read"} 900');
+    expect(text).not.toContain('kind="cache_write"');
+    expect(text).toContain('guard_llm_retries_total{engine="claude"} 1');
+    expect(text).toContain('guard_llm_errors_total{engine="claude",reason="llm_timeout"} 1');
+    expect(text).toContain('guard_fail_mode_activations_total{constitution="default",mode="deny",reason="llm_timeout"} 1');
+    expect(text).toContain('guard_verdicts_total{decision="deny",constitution="default",engine="claude",decided_by="fail_mode"} 1');
   });
 
   it('counts a store failure and reports not ready when the store is down', async () => {
