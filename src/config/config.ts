@@ -28,7 +28,7 @@ export const ConfigSchema = z.object({
   /** Where API keys are stored; defaults to DATABASE_URL (a separate table in the same database). */
   GUARD_KEYS_DATABASE_URL: z
     .string()
-    .regex(/^sqlite:.+$/, 'must be sqlite:PATH')
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or a postgres:// URL')
     .optional(),
   /** Requests one API key (or, when open, one client address) may send per window; 0 turns the limit off. */
   GUARD_RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(6000),

@@ -55,7 +55,7 @@ function forbidden(request: FastifyRequest, principal: Principal, scope: Scope):
 }
 
 async function authPlugin(app: FastifyInstance, { config, metrics }: { config: Config; metrics: GuardMetrics }): Promise<void> {
-  const keys = openKeyStore(config);
+  const keys = await openKeyStore(config);
   const authenticator = new Authenticator(keys, config.GUARD_AUTH, config.HOST);
   app.addHook('onClose', async () => keys.close());
 

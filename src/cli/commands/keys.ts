@@ -81,7 +81,7 @@ const ACTIONS = { create: createKey, list: listKeys, revoke: revokeKey } as cons
 export async function runKeysCommand(argv: string[], io: CommandIo): Promise<number> {
   const [action, ...rest] = argv;
   if (!action || !(action in ACTIONS)) throw new UsageError(`keys needs an action: ${Object.keys(ACTIONS).join(', ')}`);
-  const keys = openKeyStore(loadConfig(io.env));
+  const keys = await openKeyStore(loadConfig(io.env));
   try {
     return await ACTIONS[action as keyof typeof ACTIONS](keys, rest, io);
   } finally {
