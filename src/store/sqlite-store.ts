@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
+import { filterConditions, whereSql } from './filter-sql.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 
 /** Rows read per query when scanning; bounds memory during exports. */
@@ -17,32 +18,15 @@ interface VerdictRow {
 
 const COLUMNS = 'verdict, request, review';
 
-/** Builds the WHERE clause for a filter with bound parameters; values never enter the SQL text. */
+/** Builds the WHERE clause for a filter with named parameters @p0, @p1, …; values never enter the SQL text. */
 function whereClause(filter: VerdictFilter, extra: string[] = []): { sql: string; params: Record<string, string> } {
-  const conditions = [...extra];
   const params: Record<string, string> = {};
-  if (filter.decision) {
-    conditions.push('decision = @decision');
-    params.decision = filter.decision;
-  }
-  if (filter.constitution) {
-    conditions.push('constitution_id = @constitution');
-    params.constitution = filter.constitution;
-  }
-  if (filter.tool) {
-    conditions.push('tool = @tool');
-    params.tool = filter.tool;
-  }
-  if (filter.since) {
-    conditions.push('created_at >= @since');
-    params.since = new Date(filter.since).toISOString();
-  }
-  if (filter.reviewed !== undefined) conditions.push(filter.reviewed ? 'reviewed_at IS NOT NULL' : 'reviewed_at IS NULL');
-  if (filter.until) {
-    conditions.push('created_at < @until');
-    params.until = new Date(filter.until).toISOString();
-  }
-  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+  const bind = (value: string): string => {
+    const name = `p${Object.keys(params).length}`;
+    params[name] = value;
+    return `@${name}`;
+  };
+  return { sql: whereSql([...extra, ...filterConditions(filter, bind)]), params };
 }
 
 function toStored(row: VerdictRow): StoredVerdict {
