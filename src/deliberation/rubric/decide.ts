@@ -78,7 +78,7 @@ export function decide(
 
   const hardHit = constraints.find((rule) => rule.kind === 'hard_constraint' && rule.hit);
   if (hardHit !== undefined) {
-    return { decision: 'deny', confidence: Math.max(confidence, 0.8), constraints, reason: `the hard constraint ${hardHit.id} is hit: ${hardHit.note}` };
+    return { decision: 'deny', confidence: Math.max(confidence, 0.8), constraints, reason: `the hard constraint ${hardHit.id} is hit: ${hardHit.note.replace(/\.$/, '')}` };
   }
 
   let decision: Decision;
@@ -102,7 +102,7 @@ export function decide(
     const floor = veto.decision ?? 'escalate';
     if (STRICTNESS[floor] > STRICTNESS[decision]) {
       decision = floor;
-      reason += `; the veto ${veto.id} raises the decision to ${floor}: ${veto.note}`;
+      reason += `; the veto ${veto.id} raises the decision to ${floor}: ${veto.note.replace(/\.$/, '')}`;
     }
   }
   return { decision, confidence, constraints, reason };

@@ -59,7 +59,8 @@ function seniorReviewer(observations: readonly Observation[], factors: readonly 
   const alarming = observations.filter((observation) => (observation.effects.severity ?? 0) >= 0.3 && observation.kind !== 'user_requested');
   const requested = hasObservation(observations, 'user_requested') && !hasObservation(observations, 'unrequested_action');
   const scoped = !hasObservation(observations, 'bulk_scope') && !hasObservation(observations, 'exfiltration');
-  if (alarming.length > 0 && requested && scoped && factorScore(factors, 'consent') < 0.3) {
+  const harmfulPurpose = hasObservation(observations, 'harmful_request');
+  if (alarming.length > 0 && requested && scoped && !harmfulPurpose && factorScore(factors, 'consent') < 0.3) {
     const words = alarming.map((observation) => observation.detail).slice(0, 2).join(' ');
     return {
       id: 'senior_reviewer',
