@@ -10,6 +10,9 @@ import { LATEST_MIGRATION, migrate } from './pg-migrate.ts';
 /** Rows read per query when scanning; bounds memory during exports. */
 const SCAN_PAGE_SIZE = 500;
 
+/** Connections per instance; several instances together must stay under the server's max_connections. */
+const POOL_SIZE = 10;
+
 /** How long a request waits for a pooled connection before the store counts as unavailable. */
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -57,6 +60,7 @@ export class PgVerdictStore implements VerdictStore {
   static async open(connectionString: string): Promise<PgVerdictStore> {
     const pool = new pg.Pool({
       connectionString,
+      max: POOL_SIZE,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       query_timeout: QUERY_TIMEOUT_MS,
       application_name: 'deliberation-guard',
