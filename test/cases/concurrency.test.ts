@@ -15,7 +15,8 @@ afterAll(async () => {
 });
 
 describe('concurrency: write contention and cross-talk', () => {
-  it('stores every verdict once, for the request it answered', async () => {
+  // 800 deliberations over HTTP can take longer than the default 30 s test timeout on a busy machine.
+  it('stores every verdict once, for the request it answered', { timeout: 120_000 }, async () => {
     const burst = burstStep();
 
     // An export read while the burst runs must only ever contain whole NDJSON lines.
