@@ -16,7 +16,7 @@ export class GroupCommit<T> {
 
   /**
    * @param commitMany commits all items in one transaction, or throws and commits none
-   * @param commitOne commits one item; used to find which item failed when a batch throws
+   * @param commitOne commits one item, to find out which item failed when a batch throws
    */
   constructor(
     private readonly commitMany: (items: T[]) => void,
@@ -33,7 +33,7 @@ export class GroupCommit<T> {
     });
   }
 
-  /** Commits every queued write now; the store calls it before it closes. */
+  /** Commits every queued write now. The store calls it before it closes. */
   flush(): void {
     this.scheduled = false;
     const batch = this.pending;

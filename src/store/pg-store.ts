@@ -7,7 +7,7 @@ import { filterConditions, whereSql } from './filter-sql.ts';
 import { toStoreError } from './pg-errors.ts';
 import { LATEST_MIGRATION, migrate } from './pg-migrate.ts';
 
-/** Rows read per query when scanning; bounds memory during exports. */
+/** Rows read per query when scanning, which bounds memory during exports. */
 const SCAN_PAGE_SIZE = 500;
 
 /** Connections per instance; several instances together must stay under the server's max_connections. */
@@ -33,8 +33,9 @@ function toStored(row: VerdictRow): StoredVerdict {
 }
 
 /**
- * Makes a string storable in a `text` column, which cannot hold U+0000. Only the indexed filter
- * columns go through this; the JSON columns keep the exact value as a `\u0000` escape.
+ * Makes a string storable in a `text` column, which cannot contain U+0000, by replacing it with
+ * U+FFFD. Only the indexed filter columns go through this. The JSON columns keep the exact value
+ * as a `\u0000` escape.
  */
 function textValue(value: string): string {
   return value.replaceAll('\u0000', '\uFFFD');
@@ -56,7 +57,7 @@ export class PgVerdictStore implements VerdictStore {
 
   private constructor(private readonly pool: pg.Pool) {}
 
-  /** Connects with a pool and applies pending migrations; rejects with StoreUnavailableError when the database is unreachable. */
+  /** Connects with a pool and applies pending migrations. Rejects with StoreUnavailableError when the database is unreachable. */
   static async open(connectionString: string): Promise<PgVerdictStore> {
     const pool = new pg.Pool({
       connectionString,
@@ -141,7 +142,7 @@ export class PgVerdictStore implements VerdictStore {
   }
 
   async *scan(filter: VerdictFilter): AsyncIterable<StoredVerdict> {
-    // Keyset pages instead of one server-side cursor: no pooled connection stays checked out
+    // Keyset pages instead of one server-side cursor, so no pooled connection stays checked out
     // while the caller streams an export at the client's pace.
     let after = '';
     for (;;) {
@@ -159,8 +160,8 @@ export class PgVerdictStore implements VerdictStore {
   }
 
   /**
-   * Checks that a pooled connection answers, that the session can write (a standby after a
-   * failover answers reads but rejects every insert), and that the schema is migrated.
+   * Checks that a pooled connection responds, that the session can write (a standby after a
+   * failover serves reads but rejects every insert), and that the schema is migrated.
    */
   async ping(): Promise<void> {
     let state: { read_only: string; version: number | null } | undefined;
@@ -173,11 +174,11 @@ export class PgVerdictStore implements VerdictStore {
       throw new StoreUnavailableError(`PostgreSQL health check failed: ${(error as Error).message}`, { cause: error });
     }
     if (state?.read_only !== 'off') {
-      throw new StoreUnavailableError('PostgreSQL health check failed: the session is read-only, so verdicts cannot be written');
+      throw new StoreUnavailableError('PostgreSQL health check failed: the session is read-only, so verdicts cannot be written. Point DATABASE_URL at the primary server.');
     }
     if (state.version === null || state.version < LATEST_MIGRATION) {
       throw new StoreUnavailableError(
-        `PostgreSQL health check failed: the schema is at migration ${state.version ?? 'none'}, expected ${LATEST_MIGRATION}`,
+        `PostgreSQL health check failed: the schema is at migration ${state.version ?? 'none'}, expected ${LATEST_MIGRATION}. Restart an instance to migrate it.`,
       );
     }
   }
