@@ -152,7 +152,7 @@ if (![seconds, warmupSeconds, ...connectionCounts].every((value) => Number.isInt
   throw new Error('--duration, --warmup and --connections take whole numbers, and --duration must be at least 1');
 }
 
-// PostgreSQL gets a schema of its own, dropped afterwards; SQLite gets a file in a temp folder.
+// PostgreSQL gets a schema of its own, dropped afterwards, and SQLite a file in a temp folder.
 const schema = `guard_bench_${randomBytes(6).toString('hex')}`;
 const admin = new pg.Client({ connectionString: options.postgres });
 await admin.connect();

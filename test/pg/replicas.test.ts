@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('two instances on one PostgreSQL database', () => {
-  it('reads, lists, reviews and exports on one what the other stored', async () => {
+  it('serves what the other instance stored', async () => {
     const posted = await request(writer.app.server)
       .post('/v1/deliberations')
       .send(requestBody('rm -rf ~/work', 'Tidy my home directory a bit', { context: { user_request: 'Tidy my home directory a bit', metadata: { ticket: 'ops-7' } } }))
@@ -58,7 +58,7 @@ describe('two instances on one PostgreSQL database', () => {
     }
   });
 
-  it('reports not ready once the schema is gone', async () => {
+  it('reports not ready without migrations', async () => {
     await schema.query('DROP TABLE schema_migrations');
     const response = await request(reader.app.server).get('/readyz').expect(503);
     expect(response.body.checks.store).toBe('unavailable');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../src/store/group-commit.ts';
 
-/** A fake synchronous store that records each transaction and rejects the item 'bad'. */
+/** Builds a fake synchronous store that records each transaction and rejects the item 'bad'. */
 function recordingStore() {
   const transactions: string[][] = [];
   const check = (item: string): void => {

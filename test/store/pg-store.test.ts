@@ -19,7 +19,7 @@ describeStoreContract('PostgreSQL', async () => {
   return PgVerdictStore.open(urlWithSettings({ search_path: schema.name, synchronous_commit: 'off' }));
 });
 
-/** A loopback port with nothing listening on it, so connecting is refused at once. */
+/** Finds a loopback port with nothing listening on it, so connecting is refused at once. */
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -48,7 +48,7 @@ describe('PostgreSQL store', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
-  it('stores the column type of each field', async () => {
+  it('uses timestamptz, json and boolean columns', async () => {
     const store = await PgVerdictStore.open(schema.url);
     await store.close();
     const columns = await schema.query<{ column_name: string; data_type: string }>(
@@ -84,7 +84,7 @@ describe('PostgreSQL store', () => {
     await store.close();
   });
 
-  it('reports a duplicate id as a constraint error, not as unavailable', async () => {
+  it('reports a duplicate id as a constraint error', async () => {
     const store = await PgVerdictStore.open(schema.url);
     const record = makeRecord('allow', 'Bash', new Date());
     await store.append(record);
