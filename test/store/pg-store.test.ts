@@ -99,6 +99,27 @@ describe('PostgreSQL store', () => {
     await expect(PgVerdictStore.open(url)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
+  it('recovers after the server drops its connections', async () => {
+    // A name of its own, so terminating these connections cannot touch another test file's.
+    const url = `${urlWithSettings({ search_path: schema.name })}&application_name=${schema.name}`;
+    const store = await PgVerdictStore.open(url);
+    const record = makeRecord('deny', 'Bash', new Date());
+    await store.append(record);
+
+    // In the select list, pg_terminate_backend runs only for the rows that pass the WHERE clause.
+    const terminated = await schema.query<{ done: boolean }>(
+      'SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE application_name = $1',
+      [schema.name],
+    );
+    expect(terminated.rows.length).toBeGreaterThan(0);
+    expect(terminated.rows.every((row) => row.done)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(await store.get(record.verdict.id)).toEqual(record);
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+  });
+
   it('raises StoreUnavailableError once the pool is closed', async () => {
     const store = await PgVerdictStore.open(schema.url);
     await store.close();
