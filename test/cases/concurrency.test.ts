@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('concurrency: write contention and cross-talk', () => {
   // 800 deliberations over HTTP can take longer than the default 30 s test timeout on a busy machine.
-  it('stores every verdict once, for the request it answered', { timeout: 120_000 }, async () => {
+  it('stores every verdict once, for the request it answered', { timeout: 180_000 }, async () => {
     const burst = burstStep();
 
     // An export read while the burst runs must only ever contain whole NDJSON lines.
@@ -36,5 +36,5 @@ describe('concurrency: write contention and cross-talk', () => {
     const exported = await exportDuringBurst;
     for (const line of exported.split('\n').filter((entry) => entry.length > 0)) expect(() => JSON.parse(line)).not.toThrow();
     expect(service.logLines.join('\n')).not.toMatch(/SQLITE_BUSY|database is locked/);
-  }, 180_000);
+  });
 });

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('concurrency on PostgreSQL with two instances', () => {
   // 800 deliberations over HTTP can take longer than the default 30 s test timeout on a busy machine.
-  it('stores every verdict once, for the request it answered', { timeout: 120_000 }, async () => {
+  it('stores every verdict once, for the request it answered', { timeout: 180_000 }, async () => {
     const burst = burstStep();
     const results = await sendBurst(burst, baseUrls);
 
