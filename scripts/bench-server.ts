@@ -3,7 +3,8 @@
  *   bench-server.ts bare              a Fastify route that parses the JSON body and returns a constant
  *   bench-server.ts service URL       the real service on DATABASE_URL=URL with the rubric engine
  * Both use the service's pino set-up at level info, so request logging costs the same, and
- * write the log to /dev/null. The process prints its base URL on stdout once it listens.
+ * write the log to /dev/null. The process prints its base URL on stdout once it listens, and
+ * answers every IPC message with its process.cpuUsage().
  */
 import { join } from 'node:path';
 import Fastify from 'fastify';
@@ -36,6 +37,8 @@ async function buildTarget(mode: string | undefined, databaseUrl: string | undef
 const app = await buildTarget(process.argv[2], process.argv[3]);
 const url = await app.listen({ host: '127.0.0.1', port: 0 });
 process.stdout.write(`${url}\n`);
+// The parent asks for the CPU time used so far, to compute the CPU cost of a request.
+process.on('message', () => process.send?.(process.cpuUsage()));
 process.once('SIGTERM', () => {
   void app.close().then(() => process.exit(0));
 });

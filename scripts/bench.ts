@@ -53,19 +53,29 @@ interface Measurement {
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of the target process (user and system) per successful request. */
+  cpuMsPerRequest: number;
   failures: number;
 }
 
 /** Starts a benchmark target and resolves with the process and the base URL it printed. */
 async function startTarget(target: Target): Promise<{ child: ChildProcess; url: string }> {
   const script = join(import.meta.dirname, 'bench-server.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...target.args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...target.args], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const lines = createInterface({ input: child.stdout! });
   const url = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`benchmark target ${target.name} exited with code ${code} before listening`)));
   });
   return { child, url };
+}
+
+/** Returns the CPU time, user plus system, that the target process has used so far, in milliseconds. */
+async function cpuTimeMs(child: ChildProcess): Promise<number> {
+  const usage = new Promise<NodeJS.CpuUsage>((resolve) => child.once('message', (message) => resolve(message as NodeJS.CpuUsage)));
+  child.send('cpu');
+  const { user, system } = await usage;
+  return (user + system) / 1000;
 }
 
 async function stopTarget(child: ChildProcess): Promise<void> {
@@ -94,13 +104,16 @@ async function measureTarget(target: Target, connectionCounts: number[], seconds
   try {
     for (const connections of connectionCounts) {
       if (warmupSeconds > 0) await load(url, connections, warmupSeconds);
+      const cpuBefore = await cpuTimeMs(child);
       const result = await load(url, connections, seconds);
+      const cpuUsed = (await cpuTimeMs(child)) - cpuBefore;
       measurements.push({
         target: target.name,
         connections,
         requestsPerSecond: result['2xx'] / result.duration,
         p50Ms: result.latency.p50,
         p99Ms: result.latency.p99,
+        cpuMsPerRequest: cpuUsed / Math.max(result['2xx'], 1),
         failures: result.non2xx + result.errors,
       });
       process.stderr.write(`${target.name} at ${connections} connections: ${Math.round(result['2xx'] / result.duration)} req/s\n`);
@@ -116,11 +129,11 @@ function renderTable(measurements: Measurement[]): string {
   const rows = measurements.map((entry) => {
     const baseline = bare.get(entry.connections);
     const ratio = baseline ? (entry.requestsPerSecond / baseline.requestsPerSecond).toFixed(2) : '';
-    return `| ${entry.target} | ${entry.connections} | ${Math.round(entry.requestsPerSecond)} | ${entry.p50Ms} | ${entry.p99Ms} | ${ratio} | ${entry.failures} |`;
+    return `| ${entry.target} | ${entry.connections} | ${Math.round(entry.requestsPerSecond)} | ${entry.p50Ms} | ${entry.p99Ms} | ${ratio} | ${entry.cpuMsPerRequest.toFixed(2)} | ${entry.failures} |`;
   });
   return [
-    '| target | connections | req/s | p50 ms | p99 ms | throughput / bare | non-2xx + errors |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| target | connections | req/s | p50 ms | p99 ms | throughput / bare | server CPU ms / request | non-2xx + errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
 }
