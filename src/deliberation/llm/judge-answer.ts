@@ -64,7 +64,11 @@ function missingFactors(input: unknown): string[] {
 
 /** Formats why an answer is invalid as `path: message` items the model can act on. */
 export function describeAnswerIssues(error: z.ZodError, input: unknown): string {
-  const issues = error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(input)'}: ${issue.message}`);
+  const issues = error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(input)';
+    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
+    return `${path}: ${missing ? 'missing' : issue.message}`;
+  });
   const missing = missingFactors(input);
   if (missing.length > 0) issues.push(`factors: missing ${missing.join(', ')}`);
   return issues.join('; ');

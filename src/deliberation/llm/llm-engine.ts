@@ -106,7 +106,7 @@ export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
         return holdToConstraints(answer, request, constitution.spec);
       }
       failure = checked.failure;
-      retryNote = renderRetryNote(checked.failure.detail);
+      retryNote = renderRetryNote(failure.detail, failure.reason === 'truncated_output');
       log.warn({ engine: id, reason: failure.reason, attempt }, 'LLM answer rejected');
     }
     return fail({ reason: failure?.reason ?? 'invalid_output', detail: `after one retry: ${failure?.detail ?? 'no verdict'}` });

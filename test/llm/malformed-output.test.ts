@@ -1,0 +1,116 @@
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FACTOR_IDS, VerdictSchema, type Verdict } from '../../src/deliberation/verdict.ts';
+import { regressionCase } from '../helpers/cases.ts';
+import { MOCK_ANTHROPIC_KEY, startMockAnthropic } from '../helpers/mock-anthropic.ts';
+import type { MockBehaviour, MockLlmServer } from '../helpers/mock-llm-server.ts';
+import { judgeAnswer } from '../helpers/mock-verdict.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
+
+let mock: MockLlmServer;
+let service: TestService;
+
+beforeAll(async () => {
+  mock = await startMockAnthropic({ kind: 'verdict', input: judgeAnswer('deny') });
+  service = await startTestService({ GUARD_ENGINE: 'claude', ANTHROPIC_API_KEY: MOCK_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: mock.url });
+});
+afterAll(async () => {
+  await service.stop();
+  await mock.close();
+});
+beforeEach(() => {
+  mock.received.length = 0;
+});
+
+const valid = judgeAnswer('deny');
+const factors = valid.factors as Array<{ id: string; score: number }>;
+
+/** The faults the mock repeats on the retry, with the reason and the fields the retry must name. */
+const VARIANTS: Array<{ name: string; fault: MockBehaviour; reason: string; names: string[] }> = [
+  {
+    name: 'a: cut off at max_tokens with 3 of 8 factors and no decision',
+    fault: { kind: 'verdict', stop: 'max_tokens', input: { factors: factors.slice(0, 3) } },
+    reason: 'truncated_output',
+    names: ['limit of 4096 output tokens', 'factors: missing breadth', 'decision: ', 'shorter'],
+  },
+  {
+    name: 'b: tool input is a JSON array',
+    fault: { kind: 'verdict', input: [valid] },
+    reason: 'invalid_output',
+    names: ['expected object, received array'],
+  },
+  {
+    name: "c: decision 'approve'",
+    fault: { kind: 'verdict', input: { ...valid, decision: 'approve' } },
+    reason: 'invalid_output',
+    names: ['decision: Invalid option'],
+  },
+  {
+    name: 'd: a factor score of 1.7',
+    fault: { kind: 'verdict', input: { ...valid, factors: factors.map((factor, index) => (index === 2 ? { ...factor, score: 1.7 } : factor)) } },
+    reason: 'invalid_output',
+    names: ['factors.2.score'],
+  },
+  {
+    name: 'e: a text block only, no tool call',
+    fault: { kind: 'text', text: 'I think this is fine, go ahead.' },
+    reason: 'invalid_output',
+    names: ['no record_verdict call', 'I think this is fine'],
+  },
+];
+
+/** All text the mock received in the user message of call `index`. */
+function userText(index: number): string {
+  const messages = mock.received[index]?.body.messages as Array<{ content: Array<{ text: string }> }> | undefined;
+  return messages?.[0]?.content.map((block) => block.text).join('\n') ?? '';
+}
+
+/** The prod-database cleanup request of the malformed-output case (its only step). */
+const body = regressionCase('CASE-06').request.steps[0]?.http?.body;
+
+async function deliberate(): Promise<Verdict> {
+  const response = await request(service.app.server).post('/v1/deliberations').send(body).expect(200);
+  return VerdictSchema.parse(response.body);
+}
+
+describe('malformed LLM output: truncated or schema-invalid', () => {
+  for (const variant of VARIANTS) {
+    it(`retries once, then the fail mode decides (${variant.name})`, async () => {
+      mock.respond(variant.fault);
+      const verdict = await deliberate();
+
+      expect(mock.received).toHaveLength(2);
+      expect(userText(0)).not.toContain('previous answer');
+      for (const name of variant.names) expect(userText(1)).toContain(name);
+      expect(verdict.decision).toBe('escalate');
+      expect(verdict.engine).toMatchObject({ id: 'claude', decided_by: 'fail_mode', retries: 1 });
+      expect(verdict.engine.fail_mode).toMatchObject({ mode: 'escalate', reason: variant.reason });
+      expect(verdict.training).toMatchObject({ eligible: false });
+      expect(verdict.engine.tokens?.output).toBeGreaterThan(0);
+    });
+  }
+
+  it('uses an answer that is correct on the retry and notes the retry', async () => {
+    mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
+    mock.queue({ kind: 'verdict', input: { ...valid, factors: factors.slice(0, 7) } });
+    const verdict = await deliberate();
+
+    expect(mock.received).toHaveLength(2);
+    expect(userText(1)).toContain(`factors: missing ${FACTOR_IDS[7]}`);
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.engine).toMatchObject({ decided_by: 'claude', retries: 1 });
+    expect(verdict.engine.fail_mode).toBeUndefined();
+    expect(verdict.training.eligible).toBe(true);
+  });
+
+  it('keeps the cut-off verdicts out of the training export', async () => {
+    mock.respond(VARIANTS[0]!.fault);
+    const cutOff = await deliberate();
+    mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
+    const complete = await deliberate();
+
+    const exported = await request(service.app.server).get('/v1/training-data/export').expect(200);
+    expect(exported.text).toContain(complete.id);
+    expect(exported.text).not.toContain(cutOff.id);
+  });
+});
