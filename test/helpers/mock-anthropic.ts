@@ -65,7 +65,7 @@ function anthropicDialect(): MockDialect {
   };
 }
 
-/** Starts a Messages API mock on 127.0.0.1. */
-export function startMockAnthropic(initial: MockBehaviour): Promise<MockLlmServer> {
-  return startMockLlmServer(anthropicDialect(), initial);
+/** Starts a Messages API mock on 127.0.0.1, on a free port unless `port` is given. */
+export function startMockAnthropic(initial: MockBehaviour, port = 0): Promise<MockLlmServer> {
+  return startMockLlmServer(anthropicDialect(), initial, port);
 }

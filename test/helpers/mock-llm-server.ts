@@ -55,8 +55,8 @@ async function play(
   return reply.code(status).header('content-type', 'application/json').send(body);
 }
 
-/** Starts a mock that speaks `dialect`; every request is recorded before it is answered. */
-export async function startMockLlmServer(dialect: MockDialect, initial: MockBehaviour): Promise<MockLlmServer> {
+/** Starts a mock that speaks `dialect` on 127.0.0.1; every request is recorded before it is answered. */
+export async function startMockLlmServer(dialect: MockDialect, initial: MockBehaviour, port = 0): Promise<MockLlmServer> {
   const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 16 * 1024 * 1024 });
   const received: ReceivedRequest[] = [];
   const queued: MockBehaviour[] = [];
@@ -72,7 +72,7 @@ export async function startMockLlmServer(dialect: MockDialect, initial: MockBeha
     return answered ?? new Promise<never>(() => {});
   });
 
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = await app.listen({ host: '127.0.0.1', port });
   return {
     url: address,
     received,

@@ -8,12 +8,12 @@ import { judgeAnswer } from '../helpers/mock-verdict.ts';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 
 let mock: MockLlmServer;
-const services: Record<'tools' | 'json_schema', TestService | undefined> = { tools: undefined, json_schema: undefined };
+const services = new Map<'tools' | 'json_schema', TestService>();
 
 beforeAll(async () => {
   mock = await startMockOpenAi({ kind: 'verdict', input: judgeAnswer('allow') });
   for (const output of ['tools', 'json_schema'] as const) {
-    services[output] = await startTestService({
+    const service = await startTestService({
       GUARD_ENGINE: 'openai-compatible',
       GUARD_OPENAI_BASE_URL: `${mock.url}/v1`,
       GUARD_OPENAI_API_KEY: MOCK_OPENAI_KEY,
@@ -22,11 +22,11 @@ beforeAll(async () => {
       GUARD_LLM_TEMPERATURE: '0.2',
       GUARD_LLM_MAX_RETRIES: '0',
     });
+    services.set(output, service);
   }
 });
 afterAll(async () => {
-  await services.tools?.stop();
-  await services.json_schema?.stop();
+  for (const service of services.values()) await service.stop();
   await mock.close();
 });
 beforeEach(() => {
@@ -35,7 +35,9 @@ beforeEach(() => {
 });
 
 async function deliberate(output: 'tools' | 'json_schema' = 'tools'): Promise<Verdict> {
-  const response = await request(services[output]?.app.server)
+  const service = services.get(output);
+  if (!service) throw new Error(`no service for output mode ${output}`);
+  const response = await request(service.app.server)
     .post('/v1/deliberations')
     .send(requestBody('ls -la', 'List the files here'))
     .expect(200);
