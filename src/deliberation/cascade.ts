@@ -4,7 +4,7 @@ import type { Engine } from './engine.ts';
 import type { Deliberation } from './verdict.ts';
 
 /**
- * Whether a rubric verdict goes on to the LLM tier: its risk lies in the constitution's grey
+ * Checks whether a rubric verdict goes on to the LLM tier: its risk lies in the constitution's grey
  * band, or its confidence is below the band's bound. A hit hard constraint settles the case at
  * the rubric tier, because no LLM answer could change a deny that a hard constraint forces.
  */

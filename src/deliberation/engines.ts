@@ -8,7 +8,7 @@ import { createOpenAiJudge } from './llm/openai-judge.ts';
 import { ENGINE_IDS, type EngineId } from './request.ts';
 import { createRubricEngine } from './rubric/rubric-engine.ts';
 
-/** Why an engine is not configured, keyed by engine id; the rubric engine always is. */
+/** Lists why each engine is not configured, keyed by engine id. The rubric engine always is. */
 function missingSetup(config: Config): Partial<Record<EngineId, string>> {
   const missing: Partial<Record<EngineId, string>> = {};
   if (!config.ANTHROPIC_API_KEY) missing.claude = 'ANTHROPIC_API_KEY is not set';
@@ -19,7 +19,7 @@ function missingSetup(config: Config): Partial<Record<EngineId, string>> {
   return missing;
 }
 
-/** The LLM engine behind the cascade: the configured one, else claude, else openai-compatible. */
+/** Picks the LLM engine behind the cascade: the configured one, else claude, else openai-compatible. */
 function cascadeLlmOf(config: Config): LlmEngineId | undefined {
   if (config.GUARD_CASCADE_LLM) return config.GUARD_CASCADE_LLM;
   if (config.ANTHROPIC_API_KEY) return 'claude';

@@ -1,29 +1,17 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VerdictSchema, type Verdict } from '../../src/deliberation/verdict.ts';
-import { MOCK_ANTHROPIC_KEY, startMockAnthropic } from '../helpers/mock-anthropic.ts';
-import type { MockLlmServer } from '../helpers/mock-llm-server.ts';
+import { useGuardWithMockAnthropic } from '../helpers/mock-guard.ts';
 import { judgeAnswer } from '../helpers/mock-verdict.ts';
-import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
+import { requestBody } from '../helpers/service.ts';
 
-let mock: MockLlmServer;
-let service: TestService;
-
-beforeAll(async () => {
-  mock = await startMockAnthropic({ kind: 'verdict', input: judgeAnswer('escalate') });
-  service = await startTestService({ GUARD_ENGINE: 'cascade', ANTHROPIC_API_KEY: MOCK_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: mock.url });
-});
-afterAll(async () => {
-  await service.stop();
-  await mock.close();
-});
-beforeEach(() => {
-  mock.received.length = 0;
-  mock.respond({ kind: 'verdict', input: judgeAnswer('escalate') });
-});
+const guard = useGuardWithMockAnthropic(
+  { kind: 'verdict', input: judgeAnswer('escalate') },
+  () => ({ GUARD_ENGINE: 'cascade' }),
+);
 
 async function deliberate(command: string, userRequest: string, extra: Record<string, unknown> = {}): Promise<Verdict> {
-  const response = await request(service.app.server)
+  const response = await request(guard.service.app.server)
     .post('/v1/deliberations')
     .send(requestBody(command, userRequest, extra))
     .expect(200);
@@ -34,7 +22,7 @@ describe('cascade engine', () => {
   it('settles a confident allow at the rubric tier', async () => {
     const verdict = await deliberate('ls -la', 'List the files here');
 
-    expect(mock.received).toHaveLength(0);
+    expect(guard.mock.received).toHaveLength(0);
     expect(verdict.decision).toBe('allow');
     expect(verdict.engine).toMatchObject({ id: 'cascade', decided_by: 'rubric', tier: 'rubric' });
     expect(verdict.engine.tokens).toBeUndefined();
@@ -43,7 +31,7 @@ describe('cascade engine', () => {
   it('settles a hard-constraint deny at the rubric tier', async () => {
     const verdict = await deliberate('rm -rf ~/work', 'Tidy my home directory a bit');
 
-    expect(mock.received).toHaveLength(0);
+    expect(guard.mock.received).toHaveLength(0);
     expect(verdict.decision).toBe('deny');
     expect(verdict.engine).toMatchObject({ decided_by: 'rubric', tier: 'rubric' });
   });
@@ -54,14 +42,14 @@ describe('cascade engine', () => {
     expect(rubric.risk).toBeLessThanOrEqual(0.7);
 
     const verdict = await deliberate('chmod -R 777 /var/www', 'Fix the permissions');
-    expect(mock.received).toHaveLength(1);
+    expect(guard.mock.received).toHaveLength(1);
     expect(verdict.decision).toBe('escalate');
     expect(verdict.engine).toMatchObject({ id: 'cascade', decided_by: 'claude', tier: 'llm' });
     expect(verdict.engine.tokens?.output).toBeGreaterThan(0);
   });
 
   it('applies the fail mode at the LLM tier when the LLM fails', async () => {
-    mock.respond({ kind: 'status', status: 400 });
+    guard.mock.respond({ kind: 'status', status: 400 });
     const verdict = await deliberate('chmod -R 777 /var/www', 'Fix the permissions');
 
     expect(verdict.decision).toBe('escalate');
@@ -72,7 +60,7 @@ describe('cascade engine', () => {
   it('lets a request choose the claude engine directly', async () => {
     const verdict = await deliberate('ls -la', 'List the files here', { engine: 'claude' });
 
-    expect(mock.received).toHaveLength(1);
+    expect(guard.mock.received).toHaveLength(1);
     expect(verdict.engine).toMatchObject({ id: 'claude', decided_by: 'claude' });
     expect(verdict.engine.tier).toBeUndefined();
   });

@@ -1,14 +1,9 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { VerdictSchema } from '../../src/deliberation/verdict.ts';
 import { stepBody } from '../helpers/cases.ts';
-import { MOCK_ANTHROPIC_KEY, startMockAnthropic } from '../helpers/mock-anthropic.ts';
-import type { MockLlmServer } from '../helpers/mock-llm-server.ts';
+import { useGuardWithMockAnthropic } from '../helpers/mock-guard.ts';
 import { judgeAnswer } from '../helpers/mock-verdict.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
-
-let mock: MockLlmServer;
-let service: TestService;
 
 /** What a model talked round by the injected "monitor mode" text would answer. */
 const obedientAnswer = {
@@ -20,23 +15,16 @@ const obedientAnswer = {
   ],
 };
 
-beforeAll(async () => {
-  mock = await startMockAnthropic({ kind: 'verdict', input: obedientAnswer });
-  service = await startTestService({ GUARD_ENGINE: 'claude', ANTHROPIC_API_KEY: MOCK_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: mock.url });
-});
-afterAll(async () => {
-  await service.stop();
-  await mock.close();
-});
+const guard = useGuardWithMockAnthropic({ kind: 'verdict', input: obedientAnswer });
 
 describe('prompt injection: the model follows instructions in the judged content', () => {
   it('holds the answer to the hard constraints and denies', async () => {
     const body = { ...stepBody('CASE-20', 'metadata-and-deadline') };
     delete body.deadline_ms;
-    const response = await request(service.app.server).post('/v1/deliberations').send(body).expect(200);
+    const response = await request(guard.service.app.server).post('/v1/deliberations').send(body).expect(200);
     const verdict = VerdictSchema.parse(response.body);
 
-    expect(mock.received).toHaveLength(1);
+    expect(guard.mock.received).toHaveLength(1);
     expect(verdict.decision).toBe('deny');
     expect(verdict.engine).toMatchObject({ id: 'claude', decided_by: 'rubric', model: 'claude-sonnet-5' });
     expect(verdict.engine.tokens?.output).toBeGreaterThan(0);

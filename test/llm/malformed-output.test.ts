@@ -1,26 +1,12 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FACTOR_IDS, VerdictSchema, type Verdict } from '../../src/deliberation/verdict.ts';
 import { regressionCase } from '../helpers/cases.ts';
-import { MOCK_ANTHROPIC_KEY, startMockAnthropic } from '../helpers/mock-anthropic.ts';
-import type { MockBehaviour, MockLlmServer } from '../helpers/mock-llm-server.ts';
+import { useGuardWithMockAnthropic } from '../helpers/mock-guard.ts';
+import type { MockBehaviour } from '../helpers/mock-llm-server.ts';
 import { judgeAnswer } from '../helpers/mock-verdict.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
 
-let mock: MockLlmServer;
-let service: TestService;
-
-beforeAll(async () => {
-  mock = await startMockAnthropic({ kind: 'verdict', input: judgeAnswer('deny') });
-  service = await startTestService({ GUARD_ENGINE: 'claude', ANTHROPIC_API_KEY: MOCK_ANTHROPIC_KEY, ANTHROPIC_BASE_URL: mock.url });
-});
-afterAll(async () => {
-  await service.stop();
-  await mock.close();
-});
-beforeEach(() => {
-  mock.received.length = 0;
-});
+const guard = useGuardWithMockAnthropic({ kind: 'verdict', input: judgeAnswer('deny') });
 
 const valid = judgeAnswer('deny');
 const factors = valid.factors as Array<{ id: string; score: number }>;
@@ -61,7 +47,7 @@ const VARIANTS: Array<{ name: string; fault: MockBehaviour; reason: string; name
 
 /** All text the mock received in the user message of call `index`. */
 function userText(index: number): string {
-  const messages = mock.received[index]?.body.messages as Array<{ content: Array<{ text: string }> }> | undefined;
+  const messages = guard.mock.received[index]?.body.messages as Array<{ content: Array<{ text: string }> }> | undefined;
   return messages?.[0]?.content.map((block) => block.text).join('\n') ?? '';
 }
 
@@ -69,17 +55,17 @@ function userText(index: number): string {
 const body = regressionCase('CASE-06').request.steps[0]?.http?.body;
 
 async function deliberate(): Promise<Verdict> {
-  const response = await request(service.app.server).post('/v1/deliberations').send(body).expect(200);
+  const response = await request(guard.service.app.server).post('/v1/deliberations').send(body).expect(200);
   return VerdictSchema.parse(response.body);
 }
 
 describe('malformed LLM output: truncated or schema-invalid', () => {
   for (const variant of VARIANTS) {
     it(`retries once, then the fail mode decides (${variant.name})`, async () => {
-      mock.respond(variant.fault);
+      guard.mock.respond(variant.fault);
       const verdict = await deliberate();
 
-      expect(mock.received).toHaveLength(2);
+      expect(guard.mock.received).toHaveLength(2);
       expect(userText(0)).not.toContain('previous answer');
       for (const name of variant.names) expect(userText(1)).toContain(name);
       expect(verdict.decision).toBe('escalate');
@@ -91,11 +77,11 @@ describe('malformed LLM output: truncated or schema-invalid', () => {
   }
 
   it('uses an answer that is correct on the retry and notes the retry', async () => {
-    mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
-    mock.queue({ kind: 'verdict', input: { ...valid, factors: factors.slice(0, 7) } });
+    guard.mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
+    guard.mock.queue({ kind: 'verdict', input: { ...valid, factors: factors.slice(0, 7) } });
     const verdict = await deliberate();
 
-    expect(mock.received).toHaveLength(2);
+    expect(guard.mock.received).toHaveLength(2);
     expect(userText(1)).toContain(`factors: missing ${FACTOR_IDS[7]}`);
     expect(verdict.decision).toBe('deny');
     expect(verdict.engine).toMatchObject({ decided_by: 'claude', retries: 1 });
@@ -104,12 +90,12 @@ describe('malformed LLM output: truncated or schema-invalid', () => {
   });
 
   it('keeps the cut-off verdicts out of the training export', async () => {
-    mock.respond(VARIANTS[0]!.fault);
+    guard.mock.respond(VARIANTS[0]!.fault);
     const cutOff = await deliberate();
-    mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
+    guard.mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
     const complete = await deliberate();
 
-    const exported = await request(service.app.server).get('/v1/training-data/export').expect(200);
+    const exported = await request(guard.service.app.server).get('/v1/training-data/export').expect(200);
     expect(exported.text).toContain(complete.id);
     expect(exported.text).not.toContain(cutOff.id);
   });

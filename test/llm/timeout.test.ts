@@ -1,41 +1,28 @@
 import { rmSync } from 'node:fs';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VerdictSchema, type Verdict } from '../../src/deliberation/verdict.ts';
 import { stepBody } from '../helpers/cases.ts';
-import { MOCK_ANTHROPIC_KEY, startMockAnthropic } from '../helpers/mock-anthropic.ts';
+import { useGuardWithMockAnthropic } from '../helpers/mock-guard.ts';
 import { FAIL_MODES, writeFailModeConstitutions } from '../helpers/mock-constitutions.ts';
-import type { MockLlmServer } from '../helpers/mock-llm-server.ts';
 import { judgeAnswer } from '../helpers/mock-verdict.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
 
 /** Time the service may take past the deadline to apply the fail mode and commit, in ms. */
 const MARGIN_MS = 1000;
 
-let mock: MockLlmServer;
-let service: TestService;
 let constitutionsDir: string;
 
-beforeAll(async () => {
+beforeAll(() => {
   constitutionsDir = writeFailModeConstitutions();
-  mock = await startMockAnthropic({ kind: 'hang' });
-  service = await startTestService({
-    GUARD_ENGINE: 'claude',
-    ANTHROPIC_API_KEY: MOCK_ANTHROPIC_KEY,
-    ANTHROPIC_BASE_URL: mock.url,
-    GUARD_CONSTITUTIONS_DIR: constitutionsDir,
-  });
 });
-afterAll(async () => {
-  await service.stop();
-  await mock.close();
+afterAll(() => {
   rmSync(constitutionsDir, { recursive: true, force: true });
 });
-beforeEach(() => mock.respond({ kind: 'hang' }));
+const guard = useGuardWithMockAnthropic({ kind: 'hang' }, () => ({ GUARD_CONSTITUTIONS_DIR: constitutionsDir }));
 
 async function deliberate(body: Record<string, unknown>): Promise<{ verdict: Verdict; elapsedMs: number }> {
   const started = Date.now();
-  const response = await request(service.app.server).post('/v1/deliberations').send(body).expect(200);
+  const response = await request(guard.service.app.server).post('/v1/deliberations').send(body).expect(200);
   return { verdict: VerdictSchema.parse(response.body), elapsedMs: Date.now() - started };
 }
 
@@ -51,14 +38,14 @@ describe('LLM timeout: the Messages API never answers', () => {
     expect(verdict.trace[0]?.step).toBe('fail_mode');
     expect(verdict.training.eligible).toBe(false);
 
-    const stored = await request(service.app.server).get(`/v1/verdicts/${verdict.id}`).expect(200);
+    const stored = await request(guard.service.app.server).get(`/v1/verdicts/${verdict.id}`).expect(200);
     expect(stored.body.engine.fail_mode.reason).toBe('llm_timeout');
   });
 
   it('applies each fail mode of three copies of the default constitution', async () => {
     const base = stepBody('CASE-05', 'llm-timeout');
     const results = await Promise.all(FAIL_MODES.map((mode) => deliberate({ ...base, constitution: `fail-${mode}` })));
-    const rubricOwn = await request(service.app.server)
+    const rubricOwn = await request(guard.service.app.server)
       .post('/v1/deliberations')
       .send({ ...base, engine: 'rubric' })
       .expect(200);
@@ -81,7 +68,7 @@ describe('LLM timeout: the Messages API never answers', () => {
     const body = { ...stepBody('CASE-05', 'llm-timeout'), deadline_ms: 200 };
     const { verdict } = await deliberate(body);
     const { verdict: rubricVerdict } = await deliberate({ ...body, engine: 'rubric' });
-    const exported = await request(service.app.server).get('/v1/training-data/export').expect(200);
+    const exported = await request(guard.service.app.server).get('/v1/training-data/export').expect(200);
     expect(exported.text).toContain(rubricVerdict.id);
     expect(exported.text).not.toContain(verdict.id);
   });
@@ -89,7 +76,7 @@ describe('LLM timeout: the Messages API never answers', () => {
 
 describe('caller-controlled weakening: metadata and a 1 ms deadline', () => {
   it('lets the fail mode decide and never allows', async () => {
-    mock.respond({ kind: 'delay', ms: 2000, then: { kind: 'verdict', input: judgeAnswer('allow') } });
+    guard.mock.respond({ kind: 'delay', ms: 2000, then: { kind: 'verdict', input: judgeAnswer('allow') } });
     const body = stepBody('CASE-20', 'metadata-and-deadline');
 
     const byDefault = await deliberate(body);

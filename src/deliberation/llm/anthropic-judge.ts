@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { VERDICT_TOOL_DESCRIPTION, VERDICT_TOOL_NAME, verdictInputSchema } from './judge-answer.ts';
-import { describeMissingToolCall, failReasonFor, type JudgeCall, type JudgeClient, type JudgeReply } from './judge-client.ts';
+import { describeMissingToolCall, sdkFailReason, type JudgeCall, type JudgeClient, type JudgeReply } from './judge-client.ts';
 
 const ANTHROPIC_API_URL = 'https://api.anthropic.com';
 
@@ -71,11 +71,6 @@ export function createAnthropicJudge(options: AnthropicJudgeOptions): JudgeClien
     model: options.model,
     maxTokens: options.maxTokens,
     ask,
-    failReasonOf(error, signal) {
-      if (!(error instanceof Anthropic.APIError)) return undefined;
-      const timedOut =
-        signal.aborted || error instanceof Anthropic.APIUserAbortError || error instanceof Anthropic.APIConnectionTimeoutError;
-      return failReasonFor(error.status, timedOut);
-    },
+    failReasonOf: (error, signal) => sdkFailReason(error, signal, Anthropic),
   };
 }

@@ -5,7 +5,7 @@ import type { Decision, Deliberation } from '../verdict.ts';
 
 const CAUTION: Record<Decision, number> = { allow: 0, escalate: 1, deny: 2 };
 
-/** The least cautious decision the constitution's hit hard constraints and vetoes leave, and why. */
+/** Most permissive decision that the hit hard constraints and vetoes leave, with their ids. */
 interface ConstraintFloor {
   readonly decision: Decision;
   readonly reasons: string[];
@@ -27,7 +27,7 @@ function constraintFloor(rubric: Deliberation, spec: Constitution): ConstraintFl
  * Holds an LLM verdict to the constitution's hard constraints and vetoes, as the rubric
  * engine's detectors find them. Text in the judged content can talk a model into allowing,
  * but not these deterministic checks: when the model's decision is less cautious than a hit
- * constraint allows, the rubric engine's verdict replaces it and the trace says why.
+ * constraint allows, the rubric engine's verdict replaces it and the trace records why.
  */
 export function holdToConstraints(answer: Deliberation, request: DeliberationRequest, spec: Constitution): Deliberation {
   const rubric = deliberateWithRubric(request, spec);

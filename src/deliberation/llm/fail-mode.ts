@@ -4,7 +4,7 @@ import { deliberateWithRubric } from '../rubric/rubric-engine.ts';
 import { FACTOR_IDS, type Deliberation, type EngineReport } from '../verdict.ts';
 import type { FailReason } from './judge-client.ts';
 
-/** How an LLM engine failed, for the verdict and the trace. */
+/** Cause of an LLM engine failure, for the verdict and the trace. */
 export interface EngineFailure {
   readonly reason: FailReason;
   /** One sentence on what happened, stored in the verdict; never contains request content. */

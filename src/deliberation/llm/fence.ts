@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 export interface UntrustedItem {
   /** Request path, for example context.history[3], so evidence can point at it. */
   readonly source: string;
-  /** What the item is, for example "tool output (Read)". */
+  /** Kind of item, for example "tool output, Read". */
   readonly label: string;
   readonly text: string;
 }

@@ -11,8 +11,8 @@ export const VERDICT_TOOL_DESCRIPTION =
 const { shape } = DeliberationSchema;
 
 /**
- * What the LLM judge writes: the verdict parts an engine owns, with the deliberation keys
- * before the decision keys. Models tend to fill properties in schema order, so the factors
+ * The verdict parts that the LLM judge writes, with the deliberation keys before the decision
+ * keys. Models tend to fill properties in schema order, so the factors
  * are written out before the decision they justify.
  */
 export const JudgeAnswerSchema = z
@@ -48,13 +48,13 @@ export const JudgeAnswerSchema = z
   });
 export type JudgeAnswer = z.infer<typeof JudgeAnswerSchema>;
 
-/** The tool's input schema, generated from the zod types so the two cannot drift apart. */
+/** Generates the tool's input schema from the zod types, so the two cannot drift apart. */
 export function verdictInputSchema(): Record<string, unknown> {
   const { $schema: _dialect, ...schema } = z.toJSONSchema(JudgeAnswerSchema, { io: 'input' });
   return schema;
 }
 
-/** Names the factor ids an answer left out, for a retry message that says what to add. */
+/** Lists the factor ids a response left out, so the retry note names what to add. */
 function missingFactors(input: unknown): string[] {
   const factors = (input as { factors?: unknown } | null)?.factors;
   if (!Array.isArray(factors)) return [];
@@ -62,7 +62,7 @@ function missingFactors(input: unknown): string[] {
   return FACTOR_IDS.filter((id) => !present.has(id));
 }
 
-/** Formats why an answer is invalid as `path: message` items the model can act on. */
+/** Formats why a response is invalid as `path: message` items the model can act on. */
 export function describeAnswerIssues(error: z.ZodError, input: unknown): string {
   const issues = error.issues.map((issue) => {
     const path = issue.path.length > 0 ? issue.path.join('.') : '(input)';

@@ -9,15 +9,15 @@ import { buildJudgePrompt, renderRetryNote } from './prompt.ts';
 
 export type LlmEngineId = 'claude' | 'openai-compatible';
 
-/** One call plus one retry: the retry carries the validation error of the first answer. */
+/** One call plus one retry: the retry carries the validation error of the first response. */
 const MAX_ATTEMPTS = 2;
 
-/** Longest fail-mode detail stored in a verdict, in characters. */
+/** Maximum length of a fail-mode detail stored in a verdict, in characters. */
 const MAX_DETAIL_LENGTH = 1000;
 
 type CheckedReply = { ok: true; answer: JudgeAnswer } | { ok: false; failure: EngineFailure };
 
-/** Validates a reply; a truncated answer counts as truncated even when it happens to parse. */
+/** Validates a reply. A truncated response counts as truncated even when it happens to parse. */
 function checkReply(reply: JudgeReply, maxTokens: number): CheckedReply {
   if (reply.input === undefined) {
     const problem = reply.missing ?? 'the answer has no verdict';
@@ -51,10 +51,10 @@ function shorten(text: string): string {
 }
 
 /**
- * Creates an LLM engine: the judge model deliberates through the verdict tool; an answer that
- * is truncated, lacks the tool call or fails validation is retried once with the error, and
- * a second failure, a timeout or an API failure hands the decision to the constitution's
- * fail mode. Tokens of every call and the latency are recorded on the verdict.
+ * Creates an LLM engine, in which the judge model deliberates through the verdict tool. A
+ * response that is truncated, lacks the tool call or fails validation is retried once with
+ * the error. A second failure, a timeout or an API failure hands the decision to the
+ * constitution's fail mode. Tokens of every call and the latency are recorded on the verdict.
  */
 export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
   async function deliberate(input: EngineInput): Promise<Deliberation> {
@@ -95,7 +95,7 @@ export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
         if (!reason) throw error;
         log.warn({ engine: id, err: error, attempt }, 'LLM API call failed');
         const elapsed = Math.round(performance.now() - started);
-        return fail({ reason, detail: reason === 'llm_timeout' ? `no answer after ${elapsed} ms, at the deadline` : (error as Error).message });
+        return fail({ reason, detail: reason === 'llm_timeout' ? `timed out after ${elapsed} ms at the deadline` : (error as Error).message });
       }
       usage = addUsage(usage, reply.usage);
       model = reply.model;
@@ -107,7 +107,7 @@ export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
       }
       failure = checked.failure;
       retryNote = renderRetryNote(failure.detail, failure.reason === 'truncated_output');
-      log.warn({ engine: id, reason: failure.reason, attempt }, 'LLM answer rejected');
+      log.warn({ engine: id, reason: failure.reason, attempt }, 'LLM response rejected; retrying once with the validation error');
     }
     return fail({ reason: failure?.reason ?? 'invalid_output', detail: `after one retry: ${failure?.detail ?? 'no verdict'}` });
   }

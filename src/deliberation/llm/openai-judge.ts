@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { VERDICT_TOOL_DESCRIPTION, VERDICT_TOOL_NAME, verdictInputSchema } from './judge-answer.ts';
-import { describeMissingToolCall, failReasonFor, type JudgeCall, type JudgeClient, type JudgeReply } from './judge-client.ts';
+import { describeMissingToolCall, sdkFailReason, type JudgeCall, type JudgeClient, type JudgeReply } from './judge-client.ts';
 
-/** How the verdict is requested: a forced function call, or JSON output under a JSON Schema. */
+/** Output mode of the verdict: a forced function call, or JSON output under a JSON Schema. */
 export type OpenAiOutputMode = 'tools' | 'json_schema';
 
 export interface OpenAiJudgeOptions {
@@ -96,10 +96,6 @@ export function createOpenAiJudge(options: OpenAiJudgeOptions): JudgeClient {
     model: options.model,
     maxTokens: options.maxTokens,
     ask,
-    failReasonOf(error, signal) {
-      if (!(error instanceof OpenAI.APIError)) return undefined;
-      const timedOut = signal.aborted || error instanceof OpenAI.APIUserAbortError || error instanceof OpenAI.APIConnectionTimeoutError;
-      return failReasonFor(error.status, timedOut);
-    },
+    failReasonOf: (error, signal) => sdkFailReason(error, signal, OpenAI),
   };
 }

@@ -95,7 +95,7 @@ export function buildJudgePrompt(request: DeliberationRequest, spec: Constitutio
   return { system: renderSystemPrompt(spec), user: renderUserMessage(request) };
 }
 
-/** The guard's note to the judge after a rejected answer, sent with the retry. */
+/** Renders the guard's note to the judge after a rejected response, sent with the retry. */
 export function renderRetryNote(problem: string, truncated: boolean): string {
   const advice = truncated ? ' Write shorter rationales and trace steps so that the whole verdict fits.' : '';
   return `Your previous answer to this request was rejected: ${problem}. Call ${VERDICT_TOOL_NAME} again with a complete verdict that fixes these problems.${advice}`;
