@@ -16,8 +16,8 @@ const ERROR_TYPES: Record<number, string> = {
 
 /**
  * The Messages API as the real SDK sees it: `POST /v1/messages` with the API key, answering
- * with message objects whose usage reports a cache write for the first system prompt it sees
- * and cache reads for the same prompt after that.
+ * with message objects whose usage reports a cache write for the first system prompt it
+ * receives and cache reads for the same prompt after that.
  */
 function anthropicDialect(): MockDialect {
   const cachedSystems = new Set<string>();

@@ -8,11 +8,11 @@ export interface ReceivedRequest {
 
 /** What the mock does for one request. */
 export type MockBehaviour =
-  /** Answer with the verdict input; `stop` is the API's stop or finish reason. */
+  /** Respond with the verdict input; `stop` is the API's stop or finish reason. */
   | { readonly kind: 'verdict'; readonly input: unknown; readonly stop?: 'tool_use' | 'max_tokens' }
-  /** Answer with text only and no tool call. */
+  /** Respond with text only and no tool call. */
   | { readonly kind: 'text'; readonly text: string }
-  /** Answer with an error status, such as 529 overloaded or 500. */
+  /** Respond with an error status, such as 529 overloaded or 500. */
   | { readonly kind: 'status'; readonly status: number }
   /** Accept the request and never answer. */
   | { readonly kind: 'hang' }

@@ -11,10 +11,14 @@ const guard = useGuardWithMockAnthropic(
   () => ({ GUARD_CLAUDE_MODEL: 'claude-test-model' }),
 );
 
-/** The text blocks of the first user message the mock received. */
+/** Joins the text blocks of the user message in the mock's call `index`. */
 function userText(index = 0): string {
   const messages = guard.mock.received[index]?.body.messages as Array<{ content: Array<{ text: string }> }>;
   return messages[0]?.content.map((block) => block.text).join('\n') ?? '';
+}
+
+function deliberate(body: Record<string, unknown>): request.Test {
+  return request(guard.service.app.server).post('/v1/deliberations').send(body).expect(200);
 }
 
 describe('claude engine', () => {
@@ -36,8 +40,8 @@ describe('claude engine', () => {
   });
 
   it('marks the system prompt for caching and reads it from cache next time', async () => {
-    await request(guard.service.app.server).post('/v1/deliberations').send(requestBody('ls', 'list files')).expect(200);
-    const second = await request(guard.service.app.server).post('/v1/deliberations').send(requestBody('pwd', 'where am I')).expect(200);
+    await deliberate(requestBody('ls', 'list files'));
+    const second = await deliberate(requestBody('pwd', 'where am I'));
 
     const system = guard.mock.received[0]?.body.system as Array<{ type: string; text: string; cache_control?: unknown }>;
     expect(system).toHaveLength(1);
@@ -50,7 +54,7 @@ describe('claude engine', () => {
   });
 
   it('forces the verdict tool whose schema comes from zod', async () => {
-    await request(guard.service.app.server).post('/v1/deliberations').send(requestBody('ls', 'list files')).expect(200);
+    await deliberate(requestBody('ls', 'list files'));
     const body = guard.mock.received[0]?.body ?? {};
     expect(body.tool_choice).toEqual({ type: 'tool', name: 'record_verdict', disable_parallel_tool_use: true });
     expect(body.tools).toEqual([expect.objectContaining({ name: 'record_verdict', input_schema: verdictInputSchema() })]);
@@ -95,7 +99,7 @@ describe('claude engine', () => {
   it('rejects a verdict whose hard constraint hit does not deny', async () => {
     const answer = { ...judgeAnswer('allow'), constraints: [{ id: 'no_untrusted_remote_code', kind: 'hard_constraint', hit: true }] };
     guard.mock.queue({ kind: 'verdict', input: answer }, { kind: 'verdict', input: judgeAnswer('deny') });
-    const response = await request(guard.service.app.server).post('/v1/deliberations').send(requestBody('ls', 'list files')).expect(200);
+    const response = await deliberate(requestBody('ls', 'list files'));
 
     expect(response.body.decision).toBe('deny');
     expect(response.body.engine.retries).toBe(1);

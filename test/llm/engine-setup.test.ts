@@ -25,7 +25,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** An environment for the real CLI with no LLM variables from the machine. */
+/** Builds an environment for the real CLI without the machine's LLM variables. */
 function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: dir, DATABASE_URL: `sqlite:${join(dir, 'verdicts.sqlite')}`, PORT: '0', ...extra };
 }

@@ -45,7 +45,7 @@ const VARIANTS: Array<{ name: string; fault: MockBehaviour; reason: string; name
   },
 ];
 
-/** All text the mock received in the user message of call `index`. */
+/** Joins the text blocks of the user message in the mock's call `index`. */
 function userText(index: number): string {
   const messages = guard.mock.received[index]?.body.messages as Array<{ content: Array<{ text: string }> }> | undefined;
   return messages?.[0]?.content.map((block) => block.text).join('\n') ?? '';

@@ -35,7 +35,7 @@ interface EvalIo {
   env?: NodeJS.ProcessEnv;
 }
 
-/** What decided each case, and for the cascade which tier settled it. */
+/** Counts of what decided each case and, for the cascade, of the tier that settled it. */
 interface EngineCounts {
   decided_by: Record<string, number>;
   tiers: Record<string, number>;
