@@ -172,7 +172,9 @@ if (![seconds, warmupSeconds, ...connectionCounts].every((value) => Number.isInt
 // PostgreSQL gets a schema of its own, dropped afterwards, and SQLite a file in a temp folder.
 const schema = `guard_bench_${randomBytes(6).toString('hex')}`;
 const admin = new pg.Client({ connectionString: options.postgres });
-await admin.connect();
+await admin.connect().catch((error: unknown) => {
+  throw new Error(`PostgreSQL at ${options.postgres} is not reachable (${(error as Error).message}). Start it or pass --postgres URL.`, { cause: error });
+});
 await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
 const postgresUrl = new URL(options.postgres);
 postgresUrl.searchParams.set('options', `-c search_path=${schema}`);
