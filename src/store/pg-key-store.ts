@@ -24,8 +24,15 @@ const SCHEMA = `
   )
 `;
 
-/** Errors of two instances creating the table at once: unique_violation and duplicate_table. */
-const CONCURRENT_CREATE_CODES = new Set(['23505', '42P07']);
+/**
+ * Set-up errors that leave a usable store: unique_violation and duplicate_table when two
+ * instances create the table at once, and read_only_sql_transaction on a read-only session
+ * (a replica of a primary that creates the table).
+ */
+const TOLERATED_SETUP_CODES = new Set(['23505', '42P07', '25006']);
+
+/** undefined_table: no key was ever created where the table cannot be created either. */
+const UNDEFINED_TABLE = '42P01';
 
 function toRecord(row: KeyRow): ApiKeyRecord {
   const record = {
@@ -49,7 +56,7 @@ export class PgKeyStore implements KeyStore {
     try {
       await pool.query(SCHEMA);
     } catch (error) {
-      if (!CONCURRENT_CREATE_CODES.has((error as { code?: string }).code ?? '')) {
+      if (!TOLERATED_SETUP_CODES.has((error as { code?: string }).code ?? '')) {
         await pool.end();
         throw new StoreUnavailableError(`PostgreSQL key store set-up failed: ${(error as Error).message}`, { cause: error });
       }
@@ -61,6 +68,10 @@ export class PgKeyStore implements KeyStore {
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
+      // A missing table on a read-only session holds no keys, so reads find none.
+      if (action === 'read' && (error as { code?: string }).code === UNDEFINED_TABLE) {
+        return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
+      }
       throw new StoreUnavailableError(`PostgreSQL key store ${action} failed: ${(error as Error).message}`, { cause: error });
     }
   }
