@@ -95,7 +95,7 @@ export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
         if (!reason) throw error;
         log.warn({ engine: id, err: error, attempt }, 'LLM API call failed');
         const elapsed = Math.round(performance.now() - started);
-        return fail({ reason, detail: reason === 'llm_timeout' ? `timed out after ${elapsed} ms at the deadline` : (error as Error).message });
+        return fail({ reason, detail: reason === 'llm_timeout' ? `timed out after ${elapsed} ms` : (error as Error).message });
       }
       usage = addUsage(usage, reply.usage);
       model = reply.model;
@@ -107,7 +107,9 @@ export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
       }
       failure = checked.failure;
       retryNote = renderRetryNote(failure.detail, failure.reason === 'truncated_output');
-      log.warn({ engine: id, reason: failure.reason, attempt }, 'LLM response rejected; retrying once with the validation error');
+      if (attempt < MAX_ATTEMPTS) {
+        log.warn({ engine: id, reason: failure.reason, attempt }, 'LLM response rejected; retrying once with the validation error');
+      }
     }
     return fail({ reason: failure?.reason ?? 'invalid_output', detail: `after one retry: ${failure?.detail ?? 'no verdict'}` });
   }
