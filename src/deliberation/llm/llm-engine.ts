@@ -3,7 +3,7 @@ import type { Engine, EngineInput } from '../engine.ts';
 import type { Deliberation, EngineReport } from '../verdict.ts';
 import { holdToConstraints } from './constraint-floor.ts';
 import { applyFailMode, type EngineFailure } from './fail-mode.ts';
-import { JudgeAnswerSchema, describeAnswerIssues, type JudgeAnswer } from './judge-answer.ts';
+import { JudgeAnswerSchema, describeAnswerIssues, inCanonicalOrder, type JudgeAnswer } from './judge-answer.ts';
 import type { JudgeClient, JudgeReply, TokenUsage } from './judge-client.ts';
 import { buildJudgePrompt, renderRetryNote } from './prompt.ts';
 
@@ -34,7 +34,7 @@ function checkReply(reply: JudgeReply, maxTokens: number): CheckedReply {
   if (!parsed.success) {
     return { ok: false, failure: { reason: 'invalid_output', detail: describeAnswerIssues(parsed.error, reply.input) } };
   }
-  return { ok: true, answer: parsed.data };
+  return { ok: true, answer: inCanonicalOrder(parsed.data) };
 }
 
 function addUsage(total: TokenUsage, usage: TokenUsage): TokenUsage {
