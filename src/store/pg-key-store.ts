@@ -68,7 +68,7 @@ export class PgKeyStore implements KeyStore {
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
-      // A missing table on a read-only session holds no keys, so reads find none.
+      // A missing table on a read-only session contains no keys, so reads find none.
       if (action === 'read' && (error as { code?: string }).code === UNDEFINED_TABLE) {
         return { rows: [], rowCount: 0, command: 'SELECT', oid: 0, fields: [] };
       }
