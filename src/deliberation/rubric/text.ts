@@ -8,7 +8,8 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, '[REDACTED:github_token]'],
   [/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, '[REDACTED:slack_token]'],
   [/\bsk-[A-Za-z0-9_-]{20,}\b/g, '[REDACTED:api_key]'],
-  [/\b(?:[a-z][a-z0-9+.-]*):\/\/[^\s:@/]+:[^\s@/]+@/gi, '[REDACTED:url_credentials]@'],
+  // The lookbehind starts a scheme only at the start of a run, which keeps the scan linear.
+  [/(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/gi, '[REDACTED:url_credentials]@'],
   [/\b((?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*)["']?[^\s"',;]+/gi, '$1[REDACTED:secret]'],
 ];
 
@@ -19,9 +20,16 @@ export function redactSecrets(text: string): string {
   return output;
 }
 
+/**
+ * Characters kept past the quote length before redacting: every secret pattern above is
+ * shorter, so a secret that starts inside the quote is still whole when it is redacted.
+ */
+const REDACTION_MARGIN = 512;
+
 /** Redacts secrets, collapses whitespace and shortens a text for evidence or the trace. */
 export function quote(text: string, max = MAX_QUOTE): string {
-  const flat = redactSecrets(text).replace(/\s+/g, ' ').trim();
+  // Cutting before redacting keeps the cost independent of the text's length.
+  const flat = redactSecrets(text.slice(0, max * 4 + REDACTION_MARGIN)).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -52,4 +60,27 @@ export function joinClauses(details: readonly string[]): string {
     .map((detail) => detail.trim().replace(/\.$/, ''))
     .map((detail) => (/^[A-Z][a-z]/.test(detail) ? detail[0]!.toLowerCase() + detail.slice(1) : detail))
     .join('; ');
+}
+
+/**
+ * Longest text a pattern is run over in one piece. Constitution patterns are not vetted for
+ * backtracking, and some take time quadratic in the text's length, so longer texts are
+ * scanned in overlapping windows of this size.
+ */
+export const SCAN_WINDOW = 8192;
+const SCAN_OVERLAP = 1024;
+
+/**
+ * Tests a pattern against a text in bounded time. A pattern anchored with `^` is tested on
+ * the first window only, because a later window's start is not the start of the text.
+ * NOTE: a match that needs more than SCAN_OVERLAP characters across a window boundary is
+ * missed; the unanalysable-input detector escalates executed commands longer than a window.
+ */
+export function testPattern(pattern: RegExp, text: string): boolean {
+  if (text.length <= SCAN_WINDOW) return pattern.test(text);
+  if (pattern.source.startsWith('^')) return pattern.test(text.slice(0, SCAN_WINDOW));
+  for (let start = 0; start < text.length; start += SCAN_WINDOW - SCAN_OVERLAP) {
+    if (pattern.test(text.slice(start, start + SCAN_WINDOW))) return true;
+  }
+  return false;
 }

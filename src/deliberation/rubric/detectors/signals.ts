@@ -1,13 +1,13 @@
 import type { Signal, SignalScope } from '../../../constitution/rubric-config.ts';
 import type { Evidence } from '../../verdict.ts';
 import { CONSEQUENTIAL_KINDS, type Observation } from '../observation.ts';
-import { compilePattern, quote } from '../text.ts';
+import { compilePattern, quote, testPattern } from '../text.ts';
 import { judgedLeaves, leafEvidence, structuralObservation, type DetectorInput } from './detector.ts';
 import { broadPathsOutsideRequest } from './scope.ts';
 
 /** Finds the first match of any pattern in one scope and returns evidence for it. */
 function matchScope(patterns: readonly RegExp[], scope: SignalScope, input: DetectorInput): Evidence | undefined {
-  const matches = (text: string) => patterns.some((pattern) => pattern.test(text));
+  const matches = (text: string) => patterns.some((pattern) => testPattern(pattern, text));
   switch (scope) {
     case 'executed': {
       const leaf = judgedLeaves(input.action).find((candidate) =>
@@ -49,7 +49,7 @@ function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
   if (signal.requested_by.length === 0) return observations;
 
   const requestPatterns = signal.requested_by.map(compilePattern);
-  const asked = input.context.user.find((entry) => requestPatterns.some((pattern) => pattern.test(entry.text)));
+  const asked = input.context.user.find((entry) => requestPatterns.some((pattern) => testPattern(pattern, entry.text)));
   const outside = outsideRequest(signal, input);
   if (asked !== undefined && outside.length > 0) {
     observations.push(

@@ -9,9 +9,11 @@ export interface Target {
   readonly type: 'email' | 'url' | 'phone' | 'recipient';
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
+// The lookbehinds let a match start only where a run of such characters starts, which keeps
+// the scan linear: without them a long run with no `@` was retried from every position.
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 const URL = /\b(?:https?|ftp|wss?):\/\/[^\s'"|;)<>`]+/gi;
-const PHONE = /\+?\d[\d\s().-]{7,}\d/g;
+const PHONE = /(?<![\d+])\+?\d[\d\s().-]{7,}\d/g;
 const WHOLE_EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/;
 
 /** Extracts the recipients, hosts and accounts an action's judged leaves name. */
