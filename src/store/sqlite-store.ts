@@ -5,6 +5,9 @@ import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
+import { whereClause, type SqliteParams } from './sqlite-filter.ts';
+import { sqliteStatisticsRows } from './sqlite-statistics.ts';
+import { buildStatistics, type StatisticsOptions, type VerdictStatistics } from './statistics.ts';
 
 /** Rows read per query when scanning; bounds memory during exports. */
 const SCAN_PAGE_SIZE = 500;
@@ -16,34 +19,6 @@ interface VerdictRow {
 }
 
 const COLUMNS = 'verdict, request, review';
-
-/** Builds the WHERE clause for a filter with bound parameters; values never enter the SQL text. */
-function whereClause(filter: VerdictFilter, extra: string[] = []): { sql: string; params: Record<string, string> } {
-  const conditions = [...extra];
-  const params: Record<string, string> = {};
-  if (filter.decision) {
-    conditions.push('decision = @decision');
-    params.decision = filter.decision;
-  }
-  if (filter.constitution) {
-    conditions.push('constitution_id = @constitution');
-    params.constitution = filter.constitution;
-  }
-  if (filter.tool) {
-    conditions.push('tool = @tool');
-    params.tool = filter.tool;
-  }
-  if (filter.since) {
-    conditions.push('created_at >= @since');
-    params.since = new Date(filter.since).toISOString();
-  }
-  if (filter.reviewed !== undefined) conditions.push(filter.reviewed ? 'reviewed_at IS NOT NULL' : 'reviewed_at IS NULL');
-  if (filter.until) {
-    conditions.push('created_at < @until');
-    params.until = new Date(filter.until).toISOString();
-  }
-  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
-}
 
 function toStored(row: VerdictRow): StoredVerdict {
   const record = { verdict: JSON.parse(row.verdict) as Verdict, request: JSON.parse(row.request) };
@@ -75,8 +50,8 @@ export class SqliteVerdictStore implements VerdictStore {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.insert = this.db.prepare(
-      `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, verdict, request)
-       VALUES (@id, @created_at, @decision, @constitution_id, @constitution_version, @engine, @decided_by, @tool, @risk, @training_eligible, @verdict, @request)`,
+      `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, session_id, verdict, request)
+       VALUES (@id, @created_at, @decision, @constitution_id, @constitution_version, @engine, @decided_by, @tool, @risk, @training_eligible, @session_id, @verdict, @request)`,
     );
     this.byId = this.db.prepare(`SELECT ${COLUMNS} FROM verdicts WHERE id = ?`);
     this.setReview = this.db.prepare('UPDATE verdicts SET review = @review, reviewed_at = @reviewed_at WHERE id = @id');
@@ -111,6 +86,7 @@ export class SqliteVerdictStore implements VerdictStore {
         tool: request.action.tool,
         risk: verdict.risk,
         training_eligible: verdict.training.eligible ? 1 : 0,
+        session_id: request.context.session_id ?? null,
         verdict: JSON.stringify(verdict),
         request: JSON.stringify(request),
       }),
@@ -134,7 +110,7 @@ export class SqliteVerdictStore implements VerdictStore {
     const params = options.cursor ? { ...where.params, cursor: options.cursor } : where.params;
     const rows = guarded('read', () =>
       this.db
-        .prepare<[Record<string, string | number>], VerdictRow>(
+        .prepare<[SqliteParams], VerdictRow>(
           `SELECT ${COLUMNS} FROM verdicts ${where.sql} ORDER BY id DESC LIMIT @limit`,
         )
         .all({ ...params, limit: options.limit + 1 }),
@@ -152,7 +128,7 @@ export class SqliteVerdictStore implements VerdictStore {
       const where = whereClause(filter, ['id > @after']);
       const rows = guarded('read', () =>
         this.db
-          .prepare<[Record<string, string | number>], VerdictRow & { id: string }>(
+          .prepare<[SqliteParams], VerdictRow & { id: string }>(
             `SELECT id, ${COLUMNS} FROM verdicts ${where.sql} ORDER BY id ASC LIMIT @limit`,
           )
           .all({ ...where.params, after, limit: SCAN_PAGE_SIZE }),
@@ -162,6 +138,33 @@ export class SqliteVerdictStore implements VerdictStore {
       if (!last || rows.length < SCAN_PAGE_SIZE) return;
       after = last.id;
     }
+  }
+
+  async statistics(filter: VerdictFilter, options: StatisticsOptions): Promise<VerdictStatistics> {
+    const rows = guarded('read', () => sqliteStatisticsRows(this.db, filter, options.bucket));
+    return buildStatistics(rows, options);
+  }
+
+  async listBySession(sessionIds: readonly string[], limitPerSession: number): Promise<Map<string, StoredVerdict[]>> {
+    const bySession = new Map<string, StoredVerdict[]>();
+    if (sessionIds.length === 0) return bySession;
+    // The ids travel as one JSON array parameter, so the statement text does not depend on their number.
+    const rows = guarded('read', () =>
+      this.db
+        .prepare<[SqliteParams], VerdictRow & { session_id: string }>(
+          `SELECT session_id, ${COLUMNS} FROM (
+             SELECT id, session_id, ${COLUMNS}, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY id DESC) AS position
+             FROM verdicts WHERE session_id IN (SELECT value FROM json_each(@ids))
+           ) WHERE position <= @limit ORDER BY session_id, id DESC`,
+        )
+        .all({ ids: JSON.stringify(sessionIds), limit: limitPerSession }),
+    );
+    for (const row of rows) {
+      const records = bySession.get(row.session_id) ?? [];
+      records.push(toStored(row));
+      bySession.set(row.session_id, records);
+    }
+    return bySession;
   }
 
   async ping(): Promise<void> {
