@@ -18,6 +18,7 @@ import { deliberationRoutes } from './routes/deliberations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { trainingDataRoutes } from './routes/training-data.ts';
 import { verdictRoutes } from './routes/verdicts.ts';
+import { graphqlRoutes } from '../graphql/plugin.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -63,6 +64,7 @@ export async function buildApp({ config, logger, store, deliberator }: AppOption
   await app.register(verdictRoutes, { store });
   await app.register(constitutionRoutes, { deliberator });
   await app.register(trainingDataRoutes, { store, constitutions: deliberator.constitutions });
+  await app.register(graphqlRoutes, { config, store, deliberator });
 
   app.addHook('onClose', async () => store.close());
   return app;

@@ -12,6 +12,9 @@ export const ERROR_CATALOG = {
   GUARD_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches the method and path' },
   GUARD_ERR_ENGINE_UNAVAILABLE: { status: 422, title: 'The requested engine is not configured' },
   GUARD_ERR_STORE_UNAVAILABLE: { status: 503, title: 'The verdict store cannot be written; no verdict was issued' },
+  GUARD_ERR_QUERY_DEPTH_LIMIT: { status: 400, title: 'The GraphQL operation nests fields deeper than the depth limit' },
+  GUARD_ERR_QUERY_COST_LIMIT: { status: 400, title: 'The estimated cost of the GraphQL operation exceeds the cost limit' },
+  GUARD_ERR_PAGE_SIZE_LIMIT: { status: 400, title: 'The requested page size is outside the allowed range' },
   GUARD_ERR_INTERNAL: { status: 500, title: 'An unexpected error occurred' },
 } as const;
 

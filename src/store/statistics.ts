@@ -12,9 +12,12 @@ export const FACTOR_HISTOGRAM_BINS = 10;
 /** The timeline keeps the latest buckets only, so a minute bucket over months stays bounded. */
 export const MAX_TIMELINE_BUCKETS = 1000;
 
+/** Largest number of keys a breakdown may keep. */
+export const MAX_BREAKDOWN_KEYS = 100;
+
 export const StatisticsOptionsSchema = z.object({
   bucket: TimeBucketSchema.default('hour'),
-  top: z.number().int().min(1).max(100).default(20).describe('Keys kept per breakdown, largest counts first'),
+  top: z.number().int().min(1).max(MAX_BREAKDOWN_KEYS).default(20).describe('Keys kept per breakdown, largest counts first'),
 });
 export type StatisticsOptions = z.infer<typeof StatisticsOptionsSchema>;
 
