@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.ts';
 import { trainingDataRoutes } from './routes/training-data.ts';
 import { verdictRoutes } from './routes/verdicts.ts';
 import { graphqlRoutes } from '../graphql/plugin.ts';
+import { dashboardRoutes } from '../dashboard/plugin.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -65,6 +66,7 @@ export async function buildApp({ config, logger, store, deliberator }: AppOption
   await app.register(constitutionRoutes, { deliberator });
   await app.register(trainingDataRoutes, { store, constitutions: deliberator.constitutions });
   await app.register(graphqlRoutes, { config, store, deliberator });
+  await app.register(dashboardRoutes);
 
   app.addHook('onClose', async () => store.close());
   return app;

@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyPluginAsync } from 'fastify';
+import { bundleDashboard, type DashboardBundle } from './bundle.ts';
+
+const PAGE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
+
+/** Bundled on the first page load and kept for the life of the process, shared by every app instance. */
+let bundle: Promise<DashboardBundle> | undefined;
+
+function loadBundle(): Promise<DashboardBundle> {
+  bundle ??= bundleDashboard().catch((error: unknown) => {
+    bundle = undefined;
+    throw error;
+  });
+  return bundle;
+}
+
+/** Serves the live dashboard at /dashboard; it reads everything through /graphql. */
+export const dashboardRoutes: FastifyPluginAsync = async (app) => {
+  // The dashboard is a page, not part of the REST contract in openapi.yaml.
+  const hidden = { schema: { hide: true } };
+
+  app.get('/dashboard', hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
+  app.get('/dashboard/app.js', hidden, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send((await loadBundle()).script),
+  );
+  app.get('/dashboard/app.css', hidden, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send((await loadBundle()).styles),
+  );
+};
