@@ -23,7 +23,7 @@ export const ConfigSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** Deepest field nesting a GraphQL operation may have, introspection fields not counted. */
   GUARD_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
-  /** Highest estimated cost of a GraphQL operation: 1 per field, list fields times their page size. */
+  /** Highest estimated cost of a GraphQL operation: 1 per field, and paged fields multiply by their page size. */
   GUARD_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(10_000),
 });
 

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { bundleDashboard, type DashboardBundle } from './bundle.ts';
 
+// NOTE: the Docker image ships only the compiled dist/ folder, which lacks page.html, the
+// client sources and schema/guard.graphql. The Dockerfile has to copy them for these routes.
 const PAGE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 
-/** Bundled on the first page load and kept for the life of the process, shared by every app instance. */
+/** Bundled once per process and shared by every app instance. */
 let bundle: Promise<DashboardBundle> | undefined;
 
 function loadBundle(): Promise<DashboardBundle> {
@@ -19,6 +21,12 @@ function loadBundle(): Promise<DashboardBundle> {
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
   // The dashboard is a page, not part of the REST contract in openapi.yaml.
   const hidden = { schema: { hide: true } };
+
+  // A listening service bundles right away, so the first page load does not wait for esbuild.
+  // Apps that only serve injected requests (most tests) bundle on the first request, if ever.
+  app.addHook('onListen', async () => {
+    loadBundle().catch((error: unknown) => app.log.error({ err: error }, 'bundling the dashboard failed'));
+  });
 
   app.get('/dashboard', hidden, async (_request, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
   app.get('/dashboard/app.js', hidden, async (_request, reply) =>

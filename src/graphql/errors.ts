@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { defaultErrorFormatter, type MercuriusContext } from 'mercurius';
+// Mercurius is CommonJS, and Node's ESM loader cannot see its helpers as named exports.
+import mercurius, { type MercuriusContext } from 'mercurius';
 import { toGuardError } from '../api/error-handler.ts';
 
 /**
@@ -37,12 +38,12 @@ function withCatalogueCode(error: GraphQLError, log: FastifyBaseLogger): GraphQL
 }
 
 /**
- * Formats GraphQL errors like REST errors: every entry carries its catalogue code. An
- * operation rejected before it ran gets the status of Mercurius's rejection (400 for an
- * invalid query or a limit), however many errors it lists; otherwise the status is 200.
+ * Formats GraphQL errors like REST errors, so every entry carries its catalogue code. An
+ * operation rejected before it ran keeps the status of Mercurius's rejection (400 for an
+ * invalid query or a limit) however many errors it lists. Otherwise the status is 200.
  */
 export function formatErrors(execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>, context: MercuriusContext) {
-  const { statusCode, response } = defaultErrorFormatter(execution, context);
+  const { statusCode, response } = mercurius.defaultErrorFormatter(execution, context);
   const log = context.reply?.log ?? context.app.log;
   const errors = execution.errors.flatMap(unwrap).map((error) => withCatalogueCode(error, log).toJSON());
   const rejection = execution.errors.length === 1 ? (execution.errors[0]?.originalError as { statusCode?: unknown } | undefined) : undefined;

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { withFilter, type PubSub } from 'mercurius';
+// Mercurius is CommonJS, and Node's ESM loader cannot see its helpers as named exports.
+import mercurius, { type PubSub } from 'mercurius';
 import { GuardError } from '../api/errors.ts';
 import type { Decision, Verdict } from '../deliberation/verdict.ts';
 import type { VerdictStore } from '../store/store.ts';
@@ -33,13 +34,19 @@ function matches(verdict: Verdict, filter: SubscriptionFilter): boolean {
   return true;
 }
 
+type SubscriptionContext = { pubsub: PubSub };
+type FilteredSubscribe = ReturnType<typeof mercurius.withFilter<VerdictCommittedPayload, unknown, SubscriptionContext, SubscriptionFilter>>;
+
 /**
- * The `verdict_committed` subscription field. The payload carries the verdict only, so each
+ * Creates the `verdict_committed` subscription field. The payload carries the verdict only, so each
  * delivered event reads the record back to resolve `request` and `review`.
  */
-export function verdictCommittedResolver(store: VerdictStore) {
+export function verdictCommittedResolver(store: VerdictStore): {
+  subscribe: FilteredSubscribe;
+  resolve: (payload: VerdictCommittedPayload) => Promise<VerdictNode>;
+} {
   return {
-    subscribe: withFilter<VerdictCommittedPayload, unknown, { pubsub: PubSub }, SubscriptionFilter>(
+    subscribe: mercurius.withFilter<VerdictCommittedPayload, unknown, SubscriptionContext, SubscriptionFilter>(
       (_root, _args, { pubsub }) => pubsub.subscribe(VERDICT_COMMITTED),
       (payload, args) => matches(payload.verdict_committed, args),
     ),

@@ -3,34 +3,27 @@ import type { VerdictFilter } from './store.ts';
 /** Named parameters of a SQLite statement built from a filter. */
 export type SqliteParams = Record<string, string | number>;
 
+/** Filter fields that compare a column with a bound value, and the SQL of each comparison. */
+const COMPARISONS = {
+  decision: 'decision = @decision',
+  constitution: 'constitution_id = @constitution',
+  engine: 'engine = @engine',
+  tool: 'tool = @tool',
+  risk_min: 'risk >= @risk_min',
+  risk_max: 'risk <= @risk_max',
+} as const satisfies Partial<Record<keyof VerdictFilter, string>>;
+
 /** Builds the WHERE clause for a filter with bound parameters; values never enter the SQL text. */
 export function whereClause(filter: VerdictFilter, extra: string[] = []): { sql: string; params: SqliteParams } {
   const conditions = [...extra];
   const params: SqliteParams = {};
-  if (filter.decision) {
-    conditions.push('decision = @decision');
-    params.decision = filter.decision;
+  for (const [field, condition] of Object.entries(COMPARISONS) as Array<[keyof typeof COMPARISONS, string]>) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    conditions.push(condition);
+    params[field] = value;
   }
-  if (filter.constitution) {
-    conditions.push('constitution_id = @constitution');
-    params.constitution = filter.constitution;
-  }
-  if (filter.engine) {
-    conditions.push('engine = @engine');
-    params.engine = filter.engine;
-  }
-  if (filter.tool) {
-    conditions.push('tool = @tool');
-    params.tool = filter.tool;
-  }
-  if (filter.risk_min !== undefined) {
-    conditions.push('risk >= @risk_min');
-    params.risk_min = filter.risk_min;
-  }
-  if (filter.risk_max !== undefined) {
-    conditions.push('risk <= @risk_max');
-    params.risk_max = filter.risk_max;
-  }
+
   if (filter.since) {
     conditions.push('created_at >= @since');
     params.since = new Date(filter.since).toISOString();

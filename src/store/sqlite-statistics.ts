@@ -4,8 +4,8 @@ import { MAX_TIMELINE_BUCKETS, type StatisticsRows, type TimeBucket } from './st
 import type { VerdictFilter } from './store.ts';
 
 /**
- * How each bucket truncates an ISO 8601 UTC timestamp (`2026-12-04T20:15:07.123Z`): the
- * length of the prefix to keep and the text that completes it to the bucket start.
+ * Prefix length and completing suffix per bucket. Cutting an ISO 8601 UTC timestamp
+ * (`2026-12-04T20:15:07.123Z`) to the prefix and adding the suffix gives the bucket start.
  */
 const BUCKET_PREFIX: Record<TimeBucket, { length: number; suffix: string }> = {
   minute: { length: 16, suffix: ':00.000Z' },

@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
+import { deliberateOverHttp } from '../graphql/helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** Outside CI a machine without Debian's chromium skips this file; in CI (.ci/run installs it) it must run. */
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
 
 let service: TestService;
 let baseUrl: string;
@@ -13,6 +16,7 @@ let page: Page;
 const browserErrors: string[] = [];
 
 beforeAll(async () => {
+  if (skip) return;
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
   service = await startTestService();
   baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
@@ -42,17 +46,11 @@ afterAll(async () => {
   await service?.stop();
 });
 
-async function deliberate(body: Record<string, unknown>): Promise<{ id: string; decision: string }> {
-  const response = await fetch(`${baseUrl}/v1/deliberations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { id: string; decision: string };
+function deliberate(body: Record<string, unknown>): Promise<{ id: string; decision: string }> {
+  return deliberateOverHttp(baseUrl, body);
 }
 
-describe('dashboard in a real browser', () => {
+describe.skipIf(skip)('dashboard in a real browser', () => {
   it('shows a verdict live, opens it and records a review', async () => {
     const earlier = await deliberate(requestBody('ls -la', 'List the files here'));
 

@@ -19,3 +19,14 @@ export async function deliberate(service: TestService, body: Record<string, unkn
   if (response.statusCode !== 200) throw new Error(`deliberation failed with ${response.statusCode}: ${response.body}`);
   return response.json();
 }
+
+/** Posts a deliberation request to a listening service over real HTTP, as an agent would. */
+export async function deliberateOverHttp(baseUrl: string, body: Record<string, unknown>): Promise<{ id: string; decision: string }> {
+  const response = await fetch(`${baseUrl}/v1/deliberations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 200) throw new Error(`deliberation failed with ${response.status}: ${await response.text()}`);
+  return (await response.json()) as { id: string; decision: string };
+}

@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
+import { deliberateOverHttp } from './helpers.ts';
 
 let service: TestService;
 let baseUrl: string;
@@ -17,18 +18,11 @@ afterAll(async () => {
   await service.stop();
 });
 
-/** Posts a deliberation over REST on the real port, as an agent would. */
-async function deliberate(body: Record<string, unknown>): Promise<{ id: string; decision: string }> {
-  const response = await fetch(`${baseUrl}/v1/deliberations`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(200);
-  return (await response.json()) as { id: string; decision: string };
+function deliberate(body: Record<string, unknown>): Promise<{ id: string; decision: string }> {
+  return deliberateOverHttp(baseUrl, body);
 }
 
-/** Subscribes and resolves once the server acknowledged the subscription and one more event arrived. */
+/** Starts a subscription; `next` resolves with the next verdict it delivers. */
 function subscribe(variables: Record<string, unknown>) {
   const received: Array<Record<string, any>> = [];
   const iterator = client.iterate<Record<string, any>>({

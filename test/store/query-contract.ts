@@ -4,7 +4,7 @@ import { MAX_TIMELINE_BUCKETS } from '../../src/store/statistics.ts';
 import type { StoredVerdict, VerdictStore } from '../../src/store/store.ts';
 import { makeRecord } from './contract.ts';
 
-/** A record with the given risk, engine report, factor score and agent session. */
+/** Copies a record with another risk, engine report, severity score or agent session. */
 function variant(
   base: StoredVerdict,
   change: { risk?: number; engine?: EngineReport; score?: number; session?: string },

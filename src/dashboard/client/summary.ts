@@ -22,7 +22,7 @@ function bucketLabel(start: string, range: RangeKey): string {
 
 const BUCKET_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
-/** Every bucket of the range, oldest first, with zero counts where the statistics have none. */
+/** Lists every bucket of the range, oldest first, with zero counts where the statistics have none. */
 function fillBuckets(stats: StatisticsView, range: RangeKey, now: number): StatisticsView['timeline'] {
   const width = BUCKET_MS[RANGES[range].bucket];
   const counts = new Map(stats.timeline.map((bucket) => [Date.parse(bucket.start), bucket.decisions]));
