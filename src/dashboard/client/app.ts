@@ -132,7 +132,7 @@ export function App() {
       <div class="column detail-column">
         <section class="card detail-card">
           ${detail
-            ? html`<${VerdictView} verdict=${detail} onReviewed=${onReviewed} />`
+            ? html`<${VerdictView} verdict=${detail} onReviewed=${onReviewed} onSelect=${select} />`
             : html`<div class="placeholder"><h2>Pick a verdict</h2><p class="muted">Its factor scores, heuristics, trace and the original action appear here, with buttons to review it.</p></div>`}
         </section>
       </div>

@@ -14,7 +14,7 @@ export function timeAgo(iso: string, now: number = Date.now()): string {
 }
 
 /** One line that says what the agent wanted to run: the command, path or first string of the tool input. */
-export function actionSummary(verdict: Pick<VerdictSummary, 'request'>): string {
+export function actionSummary(verdict: { request: { action: VerdictSummary['request']['action'] } }): string {
   const { input, description } = verdict.request.action;
   if (typeof input === 'string') return input;
   if (input && typeof input === 'object') {

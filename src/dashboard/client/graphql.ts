@@ -60,7 +60,8 @@ const DETAIL_FIELDS = `${SUMMARY_FIELDS}
   engine { id decided_by tier model latency_ms fail_mode { mode reason detail } }
   training { eligible reason }
   request { action { tool input description } context { user_request agent_id session_id history { role content name } } }
-  review { outcome corrected_decision note reviewer_id reviewed_at }`;
+  review { outcome corrected_decision note reviewer_id reviewed_at }
+  session { id verdicts(first: 10) { id decision created_at request { action { tool input description } } } }`;
 
 export async function fetchVerdict(id: string): Promise<VerdictDetail | null> {
   const data = await request<{ verdict: VerdictDetail | null }>(`query ($id: ID!) { verdict(id: $id) { ${DETAIL_FIELDS} } }`, { id });

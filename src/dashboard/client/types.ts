@@ -57,6 +57,7 @@ export interface VerdictDetail extends VerdictSummary {
   trace: Array<{ step: string; text: string }>;
   engine: VerdictSummary['engine'] & { fail_mode?: { mode: string; reason: string; detail: string } | null };
   training: { eligible: boolean; reason?: string | null };
+  session: { id: string; verdicts: Array<Pick<VerdictSummary, 'id' | 'decision' | 'created_at'> & { request: { action: VerdictSummary['request']['action'] } }> } | null;
 }
 
 export interface StatisticsView {

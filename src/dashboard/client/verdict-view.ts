@@ -3,7 +3,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { html } from 'htm/preact';
 import { useMemo } from 'preact/hooks';
 import { scoreColor, useChart } from './charts.ts';
-import { actionSummary, humanize, percent } from './format.ts';
+import { actionSummary, humanize, percent, timeAgo } from './format.ts';
 import { ReviewPanel } from './review-panel.ts';
 import type { VerdictDetail } from './types.ts';
 import { DecisionBadge } from './verdict-list.ts';
@@ -54,8 +54,31 @@ function Section({ title, children }: { title: string; children: unknown }) {
   return html`<section class="detail-section"><h3>${title}</h3>${children}</section>`;
 }
 
+/** The other verdicts of the agent session the request named, newest first. */
+function SessionVerdicts({ verdict, onSelect }: { verdict: VerdictDetail; onSelect: (id: string) => void }) {
+  const others = verdict.session?.verdicts.filter((other) => other.id !== verdict.id) ?? [];
+  if (!verdict.session || others.length === 0) return '';
+  return html`<${Section} title=${`Same agent session (${verdict.session.id})`}>
+    <ul class="session-verdicts">
+      ${others.map(
+        (other) => html`<li><button class="link-row" onClick=${() => onSelect(other.id)}>
+          <${DecisionBadge} decision=${other.decision} />
+          <span><b>${other.request.action.tool}</b> <code>${actionSummary(other)}</code></span>
+          <span class="muted">${timeAgo(other.created_at)}</span>
+        </button></li>`,
+      )}
+    </ul>
+  <//>`;
+}
+
+interface VerdictViewProps {
+  readonly verdict: VerdictDetail;
+  readonly onReviewed: (verdict: VerdictDetail) => void;
+  readonly onSelect: (id: string) => void;
+}
+
 /** Everything about one verdict: decision, factor chart, heuristics, trace, the original action and the review. */
-export function VerdictView({ verdict, onReviewed }: { verdict: VerdictDetail; onReviewed: (verdict: VerdictDetail) => void }) {
+export function VerdictView({ verdict, onReviewed, onSelect }: VerdictViewProps) {
   const { action, context } = verdict.request;
   const hits = verdict.constraints.filter((constraint) => constraint.hit);
   return html`
@@ -120,6 +143,8 @@ export function VerdictView({ verdict, onReviewed }: { verdict: VerdictDetail; o
           ${verdict.trace.map((step) => html`<li><span class="step">${humanize(step.step)}</span><p>${step.text}</p></li>`)}
         </ol>
       <//>
+
+      <${SessionVerdicts} verdict=${verdict} onSelect=${onSelect} />
     </article>
   `;
 }
