@@ -101,7 +101,7 @@ describe.skipIf(skip)('dashboard in a real browser', () => {
     expect(existsSync(screenshot)).toBe(true);
     if (process.env.DASHBOARD_SCREENSHOT_COPY) await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT_COPY });
     expect(browserErrors).toEqual([]);
-  });
+  }, 60_000);
 
   it('filters the live list by decision', async () => {
     await page.locator('select[name="decision"]').selectOption('allow');

@@ -33,14 +33,15 @@ beforeAll(async () => {
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  // tsx transpiles the sources on start, which takes tens of seconds on a busy 2-core machine.
+  for (let attempt = 0; attempt < 900; attempt += 1) {
     if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}: ${stderr}`);
     const ready = await fetch(`${baseUrl}/healthz`).then((response) => response.ok, () => false);
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the service did not start within 20 s: ${stderr}`);
-});
+  throw new Error(`the service did not start within 90 s: ${stderr}`);
+}, 120_000);
 afterAll(() => {
   child?.kill('SIGTERM');
 });
