@@ -5,7 +5,7 @@ import type { Deliberator } from '../deliberation/deliberator.ts';
 import { VerdictSchema } from '../deliberation/verdict.ts';
 import { ReviewInputSchema } from '../store/review.ts';
 import { MAX_BREAKDOWN_KEYS, type TimeBucket } from '../store/statistics.ts';
-import { VerdictFilterSchema, type VerdictStore } from '../store/store.ts';
+import { VerdictFilterSchema, type VerdictFilter, type VerdictStore } from '../store/store.ts';
 import { parseArgument } from './arguments.ts';
 import type { GuardContext } from './context.ts';
 import { checkPageSize, MAX_PAGE_SIZE, MAX_SESSION_VERDICTS } from './limits.ts';
@@ -82,7 +82,9 @@ export function createResolvers({ store, deliberator }: ResolverDependencies): I
 
       statistics: async (_root: unknown, { filter, bucket, top }: StatisticsArgs) => {
         checkPageSize('top', top, MAX_BREAKDOWN_KEYS);
-        return store.statistics(parseArgument(VerdictFilterSchema, 'filter', filter), { bucket, top });
+        const verdictFilter = parseArgument(VerdictFilterSchema, 'filter', filter);
+        const statistics = await store.statistics(verdictFilter, { bucket, top });
+        return { ...statistics, filter: verdictFilter };
       },
 
       constitutions: () => [...deliberator.constitutions.values()].map(toConstitutionNode),
@@ -106,6 +108,11 @@ export function createResolvers({ store, deliberator }: ResolverDependencies): I
 
     Subscription: {
       verdict_committed: verdictCommittedResolver(store),
+    },
+
+    Statistics: {
+      // Reading every factor score costs more than counting, so it runs only when selected.
+      factors: (parent: { filter: VerdictFilter }) => store.factorDistributions(parent.filter),
     },
 
     AgentSession: {

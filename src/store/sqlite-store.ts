@@ -6,8 +6,14 @@ import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { whereClause, type SqliteParams } from './sqlite-filter.ts';
-import { sqliteStatisticsRows } from './sqlite-statistics.ts';
-import { buildStatistics, type StatisticsOptions, type VerdictStatistics } from './statistics.ts';
+import { sqliteFactorBins, sqliteStatisticsRows } from './sqlite-statistics.ts';
+import {
+  buildFactorDistributions,
+  buildStatistics,
+  type FactorDistribution,
+  type StatisticsOptions,
+  type VerdictStatistics,
+} from './statistics.ts';
 
 /** Rows read per query when scanning; bounds memory during exports. */
 const SCAN_PAGE_SIZE = 500;
@@ -143,6 +149,10 @@ export class SqliteVerdictStore implements VerdictStore {
   async statistics(filter: VerdictFilter, options: StatisticsOptions): Promise<VerdictStatistics> {
     const rows = guarded('read', () => sqliteStatisticsRows(this.db, filter, options.bucket));
     return buildStatistics(rows, options);
+  }
+
+  async factorDistributions(filter: VerdictFilter): Promise<FactorDistribution[]> {
+    return buildFactorDistributions(guarded('read', () => sqliteFactorBins(this.db, filter)));
   }
 
   async listBySession(sessionIds: readonly string[], limitPerSession: number): Promise<Map<string, StoredVerdict[]>> {

@@ -61,24 +61,32 @@ export const VerdictStatisticsSchema = z.object({
     .describe('By what decided (verdict.engine.decided_by): rubric, an LLM engine, or fail_mode'),
   bucket: TimeBucketSchema,
   timeline: z.array(TimelineBucketSchema).describe(`Oldest first, at most the latest ${MAX_TIMELINE_BUCKETS} buckets`),
-  factors: z.array(FactorDistributionSchema).describe('The eight factors in contract order'),
 });
 export type VerdictStatistics = z.infer<typeof VerdictStatisticsSchema>;
 
-export const BREAKDOWN_DIMENSIONS = ['constitution', 'engine', 'tool', 'tier'] as const;
-export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+export type FactorDistribution = z.infer<typeof FactorDistributionSchema>;
 
-/**
- * What a store's grouping queries return. Every verdict appears exactly once per dimension,
- * so the tier rows also give the total and the decision counts.
- */
+type BreakdownDimension = 'constitution' | 'engine' | 'tool' | 'tier';
+
+/** What a store's two grouping queries return; `buildStatistics` does the rest. */
 export interface StatisticsRows {
-  readonly groups: ReadonlyArray<{ dimension: BreakdownDimension; key: string; decision: Decision; count: number }>;
+  /** Verdict counts per distinct combination of the breakdown columns and the decision. */
+  readonly groups: ReadonlyArray<Record<BreakdownDimension, string> & { decision: Decision; count: number }>;
   /** `start` is the ISO 8601 start of the UTC bucket; only the latest MAX_TIMELINE_BUCKETS buckets. */
   readonly timeline: ReadonlyArray<{ start: string; decision: Decision; count: number }>;
-  /** `bin` is min(floor(score * 10), 9); sum, min and max are over the scores in the bin. */
-  readonly factorBins: ReadonlyArray<{ factor: FactorId; bin: number; count: number; sum: number; min: number; max: number }>;
 }
+
+/** What a store's factor query returns: one row per factor and histogram bin that has scores. */
+export type FactorBinRow = {
+  factor: FactorId;
+  /** min(floor(score * 10), 9) */
+  bin: number;
+  count: number;
+  /** Sum, minimum and maximum of the scores in the bin. */
+  sum: number;
+  min: number;
+  max: number;
+};
 
 function emptyDecisionCounts(): DecisionCounts {
   return { allow: 0, deny: 0, escalate: 0 };
@@ -91,10 +99,9 @@ function share(part: number, total: number): number {
 function breakdowns(rows: StatisticsRows['groups'], dimension: BreakdownDimension, total: number, top: number): Breakdown[] {
   const byKey = new Map<string, DecisionCounts>();
   for (const row of rows) {
-    if (row.dimension !== dimension) continue;
-    const decisions = byKey.get(row.key) ?? emptyDecisionCounts();
+    const decisions = byKey.get(row[dimension]) ?? emptyDecisionCounts();
     decisions[row.decision] += row.count;
-    byKey.set(row.key, decisions);
+    byKey.set(row[dimension], decisions);
   }
   return [...byKey]
     .map(([key, decisions]) => {
@@ -117,7 +124,8 @@ function timeline(rows: StatisticsRows['timeline']): VerdictStatistics['timeline
     .map(([start, decisions]) => ({ start, total: decisions.allow + decisions.deny + decisions.escalate, decisions }));
 }
 
-function factorDistributions(rows: StatisticsRows['factorBins']): VerdictStatistics['factors'] {
+/** Turns the factor query rows of any store into the eight distributions, in contract order. */
+export function buildFactorDistributions(rows: readonly FactorBinRow[]): FactorDistribution[] {
   return FACTOR_IDS.map((id) => {
     const bins = rows.filter((row) => row.factor === id);
     const histogram = Array.from({ length: FACTOR_HISTOGRAM_BINS }, () => 0);
@@ -143,7 +151,7 @@ function factorDistributions(rows: StatisticsRows['factorBins']): VerdictStatist
 /** Turns the grouped rows of any store into the statistics result. */
 export function buildStatistics(rows: StatisticsRows, options: StatisticsOptions): VerdictStatistics {
   const decisions = emptyDecisionCounts();
-  for (const row of rows.groups) if (row.dimension === 'tier') decisions[row.decision] += row.count;
+  for (const row of rows.groups) decisions[row.decision] += row.count;
   const total = decisions.allow + decisions.deny + decisions.escalate;
 
   return {
@@ -155,6 +163,5 @@ export function buildStatistics(rows: StatisticsRows, options: StatisticsOptions
     by_tier: breakdowns(rows.groups, 'tier', total, options.top),
     bucket: options.bucket,
     timeline: timeline(rows.timeline),
-    factors: factorDistributions(rows.factorBins),
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DecisionSchema, type Verdict } from '../deliberation/verdict.ts';
 import { EngineIdSchema, type DeliberationRequest } from '../deliberation/request.ts';
 import type { Review } from './review.ts';
-import type { StatisticsOptions, VerdictStatistics } from './statistics.ts';
+import type { FactorDistribution, StatisticsOptions, VerdictStatistics } from './statistics.ts';
 
 /** A verdict together with the request that produced it, as the store keeps it. */
 export interface StoredVerdict {
@@ -62,11 +62,18 @@ export interface VerdictStore {
   scan(filter: VerdictFilter): AsyncIterable<StoredVerdict>;
   /**
    * Aggregates the verdicts that match the filter: counts by decision, constitution, engine,
-   * tool and deciding tier, decision counts per UTC time bucket, and per-factor score
-   * histograms. `buildStatistics` in statistics.ts turns the grouped rows into the result, so
-   * an implementation only has to run the grouping queries.
+   * tool and deciding tier, and decision counts per UTC time bucket. `buildStatistics` in
+   * statistics.ts turns grouped rows into the result, so an implementation only runs the
+   * grouping queries.
    */
   statistics(filter: VerdictFilter, options: StatisticsOptions): Promise<VerdictStatistics>;
+  /**
+   * Builds the score histogram of each of the eight factors over the verdicts that match the
+   * filter. It is separate from `statistics` because it reads every factor score, which costs
+   * more than counting, so GraphQL runs it only when `Statistics.factors` is selected.
+   * `buildFactorDistributions` in statistics.ts assembles the result from per-bin rows.
+   */
+  factorDistributions(filter: VerdictFilter): Promise<FactorDistribution[]>;
   /**
    * The newest verdicts of each agent session (`request.context.session_id`), at most
    * `limitPerSession` each, newest first, in one read for all sessions. Sessions without

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EngineReport } from '../../src/deliberation/verdict.ts';
+import { FACTOR_IDS, type EngineReport } from '../../src/deliberation/verdict.ts';
 import { MAX_TIMELINE_BUCKETS } from '../../src/store/statistics.ts';
 import type { StoredVerdict, VerdictStore } from '../../src/store/store.ts';
 import { makeRecord } from './contract.ts';
@@ -116,20 +116,22 @@ export function describeStoreQueryContract(name: string, open: () => Promise<Ver
       for (const [index, score] of scores.entries()) {
         await store.append(variant(makeRecord('deny', 'Bash', new Date(Date.UTC(2026, 11, 1, 10, index))), { score }));
       }
-      const stats = await store.statistics({}, { bucket: 'hour', top: 20 });
-      const severity = stats.factors.find((factor) => factor.id === 'severity');
+      const factors = await store.factorDistributions({});
+      const severity = factors.find((factor) => factor.id === 'severity');
       expect(severity?.histogram).toEqual([2, 1, 0, 0, 0, 1, 0, 0, 0, 1]);
       expect(severity?.count).toBe(5);
       expect(severity?.mean).toBeCloseTo(0.34, 10);
       expect(severity?.min).toBe(0);
       expect(severity?.max).toBe(1);
-      const consent = stats.factors.find((factor) => factor.id === 'consent');
+      const consent = factors.find((factor) => factor.id === 'consent');
       expect(consent?.histogram[5]).toBe(5);
-      expect(stats.factors.map((factor) => factor.id)).toHaveLength(8);
+      expect(factors.map((factor) => factor.id)).toEqual([...FACTOR_IDS]);
 
-      const empty = await store.statistics({ tool: 'none' }, { bucket: 'hour', top: 20 });
-      expect(empty.total).toBe(0);
-      expect(empty.factors[0]).toEqual({ id: 'probability', count: 0, mean: null, min: null, max: null, histogram: Array(10).fill(0) });
+      const denied = await store.factorDistributions({ decision: 'deny', until: new Date(Date.UTC(2026, 11, 1, 10, 2)).toISOString() });
+      expect(denied.find((factor) => factor.id === 'severity')?.histogram).toEqual([2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+
+      const empty = await store.factorDistributions({ tool: 'none' });
+      expect(empty[0]).toEqual({ id: 'probability', count: 0, mean: null, min: null, max: null, histogram: Array(10).fill(0) });
     });
 
     it('reads the newest verdicts of many sessions at once', async () => {
