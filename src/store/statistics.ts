@@ -68,7 +68,7 @@ export type FactorDistribution = z.infer<typeof FactorDistributionSchema>;
 
 type BreakdownDimension = 'constitution' | 'engine' | 'tool' | 'tier';
 
-/** What a store's two grouping queries return; `buildStatistics` does the rest. */
+/** Rows of a store's two grouping queries, which `buildStatistics` turns into the result. */
 export interface StatisticsRows {
   /** Verdict counts per distinct combination of the breakdown columns and the decision. */
   readonly groups: ReadonlyArray<Record<BreakdownDimension, string> & { decision: Decision; count: number }>;
@@ -76,7 +76,7 @@ export interface StatisticsRows {
   readonly timeline: ReadonlyArray<{ start: string; decision: Decision; count: number }>;
 }
 
-/** What a store's factor query returns: one row per factor and histogram bin that has scores. */
+/** Row of a store's factor query: one per factor and histogram bin that has scores. */
 export type FactorBinRow = {
   factor: FactorId;
   /** min(floor(score * 10), 9) */

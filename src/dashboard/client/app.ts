@@ -15,7 +15,7 @@ const FRESH_MS = 4000;
 
 const NO_FILTERS: Filters = { decision: '', constitution: '', tool: '', reviewed: '' };
 
-/** The subscription filters only by decision and constitution; the other filters apply here. */
+/** Applies the filters the subscription lacks (it filters only by decision and constitution). */
 function matchesLocally(verdict: VerdictSummary, filters: Filters): boolean {
   if (filters.tool && verdict.request.action.tool !== filters.tool) return false;
   if (filters.reviewed === 'reviewed' && !verdict.review) return false;

@@ -13,7 +13,7 @@ export function timeAgo(iso: string, now: number = Date.now()): string {
   return new Date(iso).toLocaleString();
 }
 
-/** One line that says what the agent wanted to run: the command, path or first string of the tool input. */
+/** Returns one line naming what the agent requested to run: the command, path or first string of the tool input. */
 export function actionSummary(verdict: { request: { action: VerdictSummary['request']['action'] } }): string {
   const { input, description } = verdict.request.action;
   if (typeof input === 'string') return input;

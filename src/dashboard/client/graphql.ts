@@ -22,7 +22,7 @@ async function request<T>(query: string, variables: Record<string, unknown> = {}
   const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   const error = body.errors?.[0];
   if (error) throw new GraphqlRequestError(error.message, error.extensions?.code);
-  if (!body.data) throw new GraphqlRequestError(`GraphQL answered HTTP ${response.status} without data`, undefined);
+  if (!body.data) throw new GraphqlRequestError(`GraphQL returned HTTP ${response.status} without data`, undefined);
   return body.data;
 }
 
@@ -31,7 +31,7 @@ const SUMMARY_FIELDS = `id decision risk confidence created_at
   request { action { tool input description } context { user_request } }
   review { outcome corrected_decision }`;
 
-/** The filter as the GraphQL VerdictFilter input: empty fields left out. */
+/** Converts the filters to the GraphQL VerdictFilter input, leaving empty fields out. */
 function filterInput(filters: Filters): Record<string, unknown> {
   return {
     ...(filters.decision ? { decision: filters.decision } : {}),

@@ -1,4 +1,4 @@
-/** Shapes of the GraphQL answers the dashboard selects; field names follow schema/guard.graphql. */
+/** Shapes of the GraphQL results the dashboard selects; field names follow schema/guard.graphql. */
 
 export type Decision = 'allow' | 'deny' | 'escalate';
 

@@ -38,7 +38,9 @@ export function FilterBar({ filters, constitutions, onChange }: { filters: Filte
 }
 
 function RiskMeter({ risk }: { risk: number }) {
-  const level = risk >= 0.7 ? 'high' : risk >= 0.4 ? 'medium' : 'low';
+  let level = 'low';
+  if (risk >= 0.7) level = 'high';
+  else if (risk >= 0.4) level = 'medium';
   return html`<span class="risk" title=${`risk ${risk.toFixed(2)}`}>
     <span class=${`risk-bar risk-${level}`} style=${{ width: percent(risk) }}></span>
     <span class="risk-value">${risk.toFixed(2)}</span>

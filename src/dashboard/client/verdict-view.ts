@@ -54,7 +54,7 @@ function Section({ title, children }: { title: string; children: unknown }) {
   return html`<section class="detail-section"><h3>${title}</h3>${children}</section>`;
 }
 
-/** The other verdicts of the agent session the request named, newest first. */
+/** Lists the other verdicts of the agent session the request named, newest first. */
 function SessionVerdicts({ verdict, onSelect }: { verdict: VerdictDetail; onSelect: (id: string) => void }) {
   const others = verdict.session?.verdicts.filter((other) => other.id !== verdict.id) ?? [];
   if (!verdict.session || others.length === 0) return '';
