@@ -4,8 +4,9 @@ import Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
-import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
+import { GroupCommit } from './group-commit.ts';
 import { whereClause, type SqliteParams } from './sqlite-filter.ts';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteFactorBins, sqliteStatisticsRows } from './sqlite-statistics.ts';
 import {
   buildFactorDistributions,
@@ -46,6 +47,7 @@ export class SqliteVerdictStore implements VerdictStore {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement<[string], VerdictRow>;
   private readonly setReview: Database.Statement;
+  private readonly writes: GroupCommit<SqliteParams>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -61,6 +63,13 @@ export class SqliteVerdictStore implements VerdictStore {
     );
     this.byId = this.db.prepare(`SELECT ${COLUMNS} FROM verdicts WHERE id = ?`);
     this.setReview = this.db.prepare('UPDATE verdicts SET review = @review, reviewed_at = @reviewed_at WHERE id = @id');
+    const insertMany = this.db.transaction((rows: Array<SqliteParams>) => {
+      for (const row of rows) this.insert.run(row);
+    });
+    this.writes = new GroupCommit(
+      (rows) => guarded('insert', () => insertMany(rows)),
+      (row) => guarded('insert', () => this.insert.run(row)),
+    );
   }
 
   private migrate(): void {
@@ -80,23 +89,21 @@ export class SqliteVerdictStore implements VerdictStore {
   }
 
   async append({ verdict, request }: StoredVerdict): Promise<void> {
-    guarded('insert', () =>
-      this.insert.run({
-        id: verdict.id,
-        created_at: verdict.created_at,
-        decision: verdict.decision,
-        constitution_id: verdict.constitution.id,
-        constitution_version: verdict.constitution.version,
-        engine: verdict.engine.id,
-        decided_by: verdict.engine.decided_by,
-        tool: request.action.tool,
-        risk: verdict.risk,
-        training_eligible: verdict.training.eligible ? 1 : 0,
-        session_id: request.context.session_id ?? null,
-        verdict: JSON.stringify(verdict),
-        request: JSON.stringify(request),
-      }),
-    );
+    return this.writes.write({
+      id: verdict.id,
+      created_at: verdict.created_at,
+      decision: verdict.decision,
+      constitution_id: verdict.constitution.id,
+      constitution_version: verdict.constitution.version,
+      engine: verdict.engine.id,
+      decided_by: verdict.engine.decided_by,
+      tool: request.action.tool,
+      risk: verdict.risk,
+      training_eligible: verdict.training.eligible ? 1 : 0,
+      session_id: request.context.session_id ?? null,
+      verdict: JSON.stringify(verdict),
+      request: JSON.stringify(request),
+    });
   }
 
   async get(id: string): Promise<StoredVerdict | undefined> {
@@ -186,6 +193,8 @@ export class SqliteVerdictStore implements VerdictStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.flush();
+    this.db.close();
   }
 }
