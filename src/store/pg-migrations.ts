@@ -36,7 +36,7 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
   {
     version: 2,
     // session_id lets the GraphQL loader fetch the verdicts of many agent sessions in one
-    // query; a session id with U+0000, which a text column cannot hold, stays unset.
+    // query. A session id with U+0000 stays unset, because a text column cannot hold it.
     // verdicts_statistics lets the statistics read the grouped columns without the JSON.
     sql: `
       ALTER TABLE verdicts ADD COLUMN session_id text;

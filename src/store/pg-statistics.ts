@@ -6,7 +6,7 @@ export interface PgQuery {
   readonly values: Array<string | number>;
 }
 
-/** The grouping query of `VerdictStore.statistics`; counts are cast to int because PostgreSQL returns bigint as text. */
+/** Builds the grouping query of `VerdictStore.statistics`. Counts are cast to int because node-postgres returns bigint as text. */
 export function groupsQuery(where: string, values: Array<string | number>): PgQuery {
   return {
     text: `SELECT constitution_id AS constitution, engine, tool, decided_by AS tier, decision, COUNT(*)::int AS count
@@ -15,7 +15,7 @@ export function groupsQuery(where: string, values: Array<string | number>): PgQu
   };
 }
 
-/** The timeline query of `VerdictStore.statistics`: decision counts per UTC bucket, the latest MAX_TIMELINE_BUCKETS only. */
+/** Builds the timeline query of `VerdictStore.statistics`: decision counts per UTC bucket, the latest MAX_TIMELINE_BUCKETS only. */
 export function timelineQuery(where: string, values: Array<string | number>, bucket: TimeBucket): PgQuery {
   const bucketParameter = `$${values.length + 1}`;
   const limitParameter = `$${values.length + 2}`;
@@ -31,7 +31,7 @@ export function timelineQuery(where: string, values: Array<string | number>, buc
   };
 }
 
-/** The factor query of `VerdictStore.factorDistributions`: per factor and bin, from the verdict JSON. */
+/** Builds the factor query of `VerdictStore.factorDistributions`: counts per factor and bin, read from the verdict JSON. */
 export function factorBinsQuery(where: string, values: Array<string | number>): PgQuery {
   return {
     text: `WITH scores AS (
