@@ -2,7 +2,8 @@ import type { DestinationStream, Logger } from 'pino';
 import { buildApp, type GuardApp } from './api/app.ts';
 import type { Config } from './config/config.ts';
 import { loadConstitutions } from './constitution/loader.ts';
-import { Deliberator } from './deliberation/deliberator.ts';
+import { Deliberator, type DeliberatorOptions } from './deliberation/deliberator.ts';
+import { publishVerdict } from './graphql/live-verdicts.ts';
 import { createEngines } from './deliberation/engines.ts';
 import { createLogger } from './logger.ts';
 import { instrumentStore } from './metrics/instrumented-store.ts';
@@ -17,7 +18,7 @@ export interface Core {
 }
 
 /** Loads constitutions, creates engines and opens the store; what every entry point shares. */
-export async function createCore(config: Config): Promise<Core> {
+export async function createCore(config: Config, hooks: Pick<DeliberatorOptions, 'onVerdict'> = {}): Promise<Core> {
   const constitutions = loadConstitutions(config.GUARD_CONSTITUTIONS_DIR);
   const engines = createEngines(config);
   const metrics = createMetrics();
@@ -28,7 +29,10 @@ export async function createCore(config: Config): Promise<Core> {
     store,
     defaultEngine: config.GUARD_ENGINE,
     defaultDeadlineMs: config.GUARD_DEFAULT_DEADLINE_MS,
-    onVerdict: metrics.observeVerdict,
+    onVerdict: (verdict) => {
+      metrics.observeVerdict(verdict);
+      hooks.onVerdict?.(verdict);
+    },
   });
   return { deliberator, store, metrics };
 }
@@ -41,7 +45,14 @@ export interface Service extends Core {
 /** Wires the core into a ready HTTP app (not listening yet). */
 export async function createService(config: Config, logDestination?: DestinationStream): Promise<Service> {
   const logger = createLogger(config.LOG_LEVEL, logDestination);
-  const core = await createCore(config);
-  const app = await buildApp({ config, logger, ...core });
+  // The deliberator is created before the app, and requests reach it only through the app,
+  // so `app` is always set by the time a verdict is committed.
+  let app: GuardApp | undefined;
+  const core = await createCore(config, {
+    onVerdict: (verdict) => {
+      if (app) publishVerdict(app.graphql.pubsub, verdict, app.log);
+    },
+  });
+  app = await buildApp({ config, logger, ...core });
   return { ...core, app, logger };
 }

@@ -23,6 +23,8 @@ import { deliberationRoutes } from './routes/deliberations.ts';
 import { healthRoutes } from './routes/health.ts';
 import { trainingDataRoutes } from './routes/training-data.ts';
 import { verdictRoutes } from './routes/verdicts.ts';
+import { graphqlRoutes } from '../graphql/plugin.ts';
+import { dashboardRoutes } from '../dashboard/plugin.ts';
 
 export interface AppOptions {
   readonly config: Config;
@@ -74,6 +76,8 @@ export async function buildApp({ config, logger, store, deliberator, metrics }: 
   await app.register(verdictRoutes, { store });
   await app.register(constitutionRoutes, { deliberator });
   await app.register(trainingDataRoutes, { store, constitutions: deliberator.constitutions });
+  await app.register(graphqlRoutes, { config, store, deliberator });
+  await app.register(dashboardRoutes);
 
   app.addHook('onClose', async () => store.close());
   return app;

@@ -19,6 +19,9 @@ export const ERROR_CATALOG = {
   GUARD_ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was already used with a different body' },
   GUARD_ERR_RATE_LIMITED: { status: 429, title: 'The API key (or client address) sent too many requests' },
   GUARD_ERR_OVERLOADED: { status: 503, title: 'The service is shedding load; retry after the Retry-After delay' },
+  GUARD_ERR_QUERY_DEPTH_LIMIT: { status: 400, title: 'The GraphQL operation nests fields deeper than the depth limit' },
+  GUARD_ERR_QUERY_COST_LIMIT: { status: 400, title: 'The estimated cost of the GraphQL operation exceeds the cost limit' },
+  GUARD_ERR_PAGE_SIZE_LIMIT: { status: 400, title: 'The requested page size is outside the allowed range' },
   GUARD_ERR_INTERNAL: { status: 500, title: 'An unexpected error occurred' },
 } as const;
 

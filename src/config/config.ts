@@ -19,6 +19,12 @@ export const ConfigSchema = z.object({
   GUARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** Deadline for an LLM engine when the request sets none, in milliseconds. */
   GUARD_DEFAULT_DEADLINE_MS: z.coerce.number().int().min(1).default(15_000),
+  /** `production` turns GraphiQL off. */
+  NODE_ENV: z.string().default('development'),
+  /** Deepest field nesting a GraphQL operation may have, introspection fields not counted. */
+  GUARD_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
+  /** Highest estimated cost of a GraphQL operation: 1 per field, and paged fields multiply by their page size. */
+  GUARD_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(10_000),
 
   /**
    * `auto` enforces API keys once one exists and runs open on a loopback HOST until then;

@@ -29,6 +29,9 @@ export function instrumentStore(store: VerdictStore, metrics: GuardMetrics): Ver
     review: (id: string, review: Review) => timedWrite('review', () => store.review(id, review)),
     list: (filter: VerdictFilter, options: { limit: number; cursor?: string }) => counted('list', () => store.list(filter, options)),
     scan: (filter: VerdictFilter) => countedScan(store.scan(filter), metrics),
+    statistics: (filter, options) => counted('statistics', () => store.statistics(filter, options)),
+    factorDistributions: (filter) => counted('factor_distributions', () => store.factorDistributions(filter)),
+    listBySession: (sessionIds, limitPerSession) => counted('list_by_session', () => store.listBySession(sessionIds, limitPerSession)),
     ping: () => counted('ping', () => store.ping()),
     close: () => store.close(),
   };

@@ -5,11 +5,14 @@ import type { VerdictFilter } from './store.ts';
  * records a value as a bound parameter and returns its placeholder, so no value ever
  * enters the SQL text.
  */
-export function filterConditions(filter: VerdictFilter, bind: (value: string) => string): string[] {
+export function filterConditions(filter: VerdictFilter, bind: (value: string | number) => string): string[] {
   const conditions: string[] = [];
   if (filter.decision) conditions.push(`decision = ${bind(filter.decision)}`);
   if (filter.constitution) conditions.push(`constitution_id = ${bind(filter.constitution)}`);
+  if (filter.engine) conditions.push(`engine = ${bind(filter.engine)}`);
   if (filter.tool) conditions.push(`tool = ${bind(filter.tool)}`);
+  if (filter.risk_min !== undefined) conditions.push(`risk >= ${bind(filter.risk_min)}`);
+  if (filter.risk_max !== undefined) conditions.push(`risk <= ${bind(filter.risk_max)}`);
   if (filter.since) conditions.push(`created_at >= ${bind(new Date(filter.since).toISOString())}`);
   if (filter.until) conditions.push(`created_at < ${bind(new Date(filter.until).toISOString())}`);
   if (filter.reviewed !== undefined) conditions.push(filter.reviewed ? 'reviewed_at IS NOT NULL' : 'reviewed_at IS NULL');

@@ -33,4 +33,18 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX verdicts_reviewed ON verdicts (reviewed_at, id);
     `,
   },
+  {
+    version: 2,
+    // session_id lets the GraphQL loader fetch the verdicts of many agent sessions in one
+    // query. A session id with U+0000 stays unset, because a text column cannot hold it.
+    // verdicts_statistics lets the statistics read the grouped columns without the JSON.
+    sql: `
+      ALTER TABLE verdicts ADD COLUMN session_id text;
+      UPDATE verdicts SET session_id = request -> 'context' ->> 'session_id' WHERE strpos(request::text, '\\u0000') = 0;
+      CREATE INDEX verdicts_session ON verdicts (session_id, id) WHERE session_id IS NOT NULL;
+      CREATE INDEX verdicts_engine ON verdicts (engine, id);
+      CREATE INDEX verdicts_statistics
+        ON verdicts (created_at) INCLUDE (decision, constitution_id, engine, tool, decided_by, risk, reviewed_at);
+    `,
+  },
 ];

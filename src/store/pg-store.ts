@@ -6,6 +6,16 @@ import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type Ver
 import { filterConditions, whereSql } from './filter-sql.ts';
 import { toStoreError } from './pg-errors.ts';
 import { LATEST_MIGRATION, migrate } from './pg-migrate.ts';
+import { factorBinsQuery, groupsQuery, timelineQuery } from './pg-statistics.ts';
+import {
+  buildFactorDistributions,
+  buildStatistics,
+  type FactorBinRow,
+  type FactorDistribution,
+  type StatisticsOptions,
+  type StatisticsRows,
+  type VerdictStatistics,
+} from './statistics.ts';
 
 /** Rows read per query when scanning, which bounds memory during exports. */
 const SCAN_PAGE_SIZE = 500;
@@ -90,8 +100,8 @@ export class PgVerdictStore implements VerdictStore {
   async append({ verdict, request }: StoredVerdict): Promise<void> {
     await this.query('insert', {
       name: 'verdicts_insert',
-      text: `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, verdict, request)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      text: `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, verdict, request, session_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       values: [
         verdict.id,
         verdict.created_at,
@@ -105,6 +115,7 @@ export class PgVerdictStore implements VerdictStore {
         verdict.training.eligible,
         JSON.stringify(verdict),
         JSON.stringify(request),
+        request.context.session_id === undefined ? null : textValue(request.context.session_id),
       ],
     });
   }
@@ -157,6 +168,41 @@ export class PgVerdictStore implements VerdictStore {
       if (!last || result.rows.length < SCAN_PAGE_SIZE) return;
       after = last.id;
     }
+  }
+
+  async statistics(filter: VerdictFilter, options: StatisticsOptions): Promise<VerdictStatistics> {
+    const parameters = new Parameters();
+    const where = whereSql(filterConditions(filter, parameters.bind));
+    const [groups, timeline] = await Promise.all([
+      this.query<StatisticsRows['groups'][number]>('read', groupsQuery(where, parameters.values)),
+      this.query<StatisticsRows['timeline'][number]>('read', timelineQuery(where, parameters.values, options.bucket)),
+    ]);
+    return buildStatistics({ groups: groups.rows, timeline: timeline.rows }, options);
+  }
+
+  async factorDistributions(filter: VerdictFilter): Promise<FactorDistribution[]> {
+    const parameters = new Parameters();
+    const where = whereSql(filterConditions(filter, parameters.bind));
+    const result = await this.query<FactorBinRow>('read', factorBinsQuery(where, parameters.values));
+    return buildFactorDistributions(result.rows);
+  }
+
+  async listBySession(sessionIds: readonly string[], limitPerSession: number): Promise<Map<string, StoredVerdict[]>> {
+    const bySession = new Map<string, StoredVerdict[]>();
+    if (sessionIds.length === 0) return bySession;
+    const result = await this.query<VerdictRow & { session_id: string }>('read', {
+      text: `SELECT session_id, ${COLUMNS} FROM (
+               SELECT id, session_id, ${COLUMNS}, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY id DESC) AS position
+               FROM verdicts WHERE session_id = ANY($1::text[])
+             ) AS ranked WHERE position <= $2 ORDER BY session_id, id DESC`,
+      values: [sessionIds.map(textValue), limitPerSession],
+    });
+    for (const row of result.rows) {
+      const records = bySession.get(row.session_id) ?? [];
+      records.push(toStored(row));
+      bySession.set(row.session_id, records);
+    }
+    return bySession;
   }
 
   /**

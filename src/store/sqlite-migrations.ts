@@ -31,4 +31,18 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
       CREATE INDEX verdicts_reviewed ON verdicts (reviewed_at, id);
     `,
   },
+  {
+    version: 3,
+    // session_id lets the GraphQL loader fetch the verdicts of many agent sessions in one
+    // query. verdicts_statistics covers every column that statistics group and filter by, so
+    // counting reads the index instead of the rows with their large JSON columns.
+    sql: `
+      ALTER TABLE verdicts ADD COLUMN session_id TEXT;
+      UPDATE verdicts SET session_id = json_extract(request, '$.context.session_id');
+      CREATE INDEX verdicts_session ON verdicts (session_id, id) WHERE session_id IS NOT NULL;
+      CREATE INDEX verdicts_engine ON verdicts (engine, id);
+      CREATE INDEX verdicts_statistics
+        ON verdicts (created_at, decision, constitution_id, engine, tool, decided_by, risk, reviewed_at);
+    `,
+  },
 ];

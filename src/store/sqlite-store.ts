@@ -4,9 +4,17 @@ import Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
-import { filterConditions, whereSql } from './filter-sql.ts';
 import { GroupCommit } from './group-commit.ts';
+import { whereClause, type SqliteParams } from './sqlite-filter.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
+import { sqliteFactorBins, sqliteStatisticsRows } from './sqlite-statistics.ts';
+import {
+  buildFactorDistributions,
+  buildStatistics,
+  type FactorDistribution,
+  type StatisticsOptions,
+  type VerdictStatistics,
+} from './statistics.ts';
 
 /** Rows read per query when scanning; bounds memory during exports. */
 const SCAN_PAGE_SIZE = 500;
@@ -18,17 +26,6 @@ interface VerdictRow {
 }
 
 const COLUMNS = 'verdict, request, review';
-
-/** Builds the WHERE clause for a filter with named parameters @p0, @p1, …; values never enter the SQL text. */
-function whereClause(filter: VerdictFilter, extra: string[] = []): { sql: string; params: Record<string, string> } {
-  const params: Record<string, string> = {};
-  const bind = (value: string): string => {
-    const name = `p${Object.keys(params).length}`;
-    params[name] = value;
-    return `@${name}`;
-  };
-  return { sql: whereSql([...extra, ...filterConditions(filter, bind)]), params };
-}
 
 function toStored(row: VerdictRow): StoredVerdict {
   const record = { verdict: JSON.parse(row.verdict) as Verdict, request: JSON.parse(row.request) };
@@ -50,7 +47,7 @@ export class SqliteVerdictStore implements VerdictStore {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement<[string], VerdictRow>;
   private readonly setReview: Database.Statement;
-  private readonly writes: GroupCommit<Record<string, string | number>>;
+  private readonly writes: GroupCommit<SqliteParams>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -61,12 +58,12 @@ export class SqliteVerdictStore implements VerdictStore {
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.insert = this.db.prepare(
-      `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, verdict, request)
-       VALUES (@id, @created_at, @decision, @constitution_id, @constitution_version, @engine, @decided_by, @tool, @risk, @training_eligible, @verdict, @request)`,
+      `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, session_id, verdict, request)
+       VALUES (@id, @created_at, @decision, @constitution_id, @constitution_version, @engine, @decided_by, @tool, @risk, @training_eligible, @session_id, @verdict, @request)`,
     );
     this.byId = this.db.prepare(`SELECT ${COLUMNS} FROM verdicts WHERE id = ?`);
     this.setReview = this.db.prepare('UPDATE verdicts SET review = @review, reviewed_at = @reviewed_at WHERE id = @id');
-    const insertMany = this.db.transaction((rows: Array<Record<string, string | number>>) => {
+    const insertMany = this.db.transaction((rows: Array<SqliteParams>) => {
       for (const row of rows) this.insert.run(row);
     });
     this.writes = new GroupCommit(
@@ -103,6 +100,7 @@ export class SqliteVerdictStore implements VerdictStore {
       tool: request.action.tool,
       risk: verdict.risk,
       training_eligible: verdict.training.eligible ? 1 : 0,
+      session_id: request.context.session_id ?? null,
       verdict: JSON.stringify(verdict),
       request: JSON.stringify(request),
     });
@@ -125,7 +123,7 @@ export class SqliteVerdictStore implements VerdictStore {
     const params = options.cursor ? { ...where.params, cursor: options.cursor } : where.params;
     const rows = guarded('read', () =>
       this.db
-        .prepare<[Record<string, string | number>], VerdictRow>(
+        .prepare<[SqliteParams], VerdictRow>(
           `SELECT ${COLUMNS} FROM verdicts ${where.sql} ORDER BY id DESC LIMIT @limit`,
         )
         .all({ ...params, limit: options.limit + 1 }),
@@ -143,7 +141,7 @@ export class SqliteVerdictStore implements VerdictStore {
       const where = whereClause(filter, ['id > @after']);
       const rows = guarded('read', () =>
         this.db
-          .prepare<[Record<string, string | number>], VerdictRow & { id: string }>(
+          .prepare<[SqliteParams], VerdictRow & { id: string }>(
             `SELECT id, ${COLUMNS} FROM verdicts ${where.sql} ORDER BY id ASC LIMIT @limit`,
           )
           .all({ ...where.params, after, limit: SCAN_PAGE_SIZE }),
@@ -153,6 +151,37 @@ export class SqliteVerdictStore implements VerdictStore {
       if (!last || rows.length < SCAN_PAGE_SIZE) return;
       after = last.id;
     }
+  }
+
+  async statistics(filter: VerdictFilter, options: StatisticsOptions): Promise<VerdictStatistics> {
+    const rows = guarded('read', () => sqliteStatisticsRows(this.db, filter, options.bucket));
+    return buildStatistics(rows, options);
+  }
+
+  async factorDistributions(filter: VerdictFilter): Promise<FactorDistribution[]> {
+    return buildFactorDistributions(guarded('read', () => sqliteFactorBins(this.db, filter)));
+  }
+
+  async listBySession(sessionIds: readonly string[], limitPerSession: number): Promise<Map<string, StoredVerdict[]>> {
+    const bySession = new Map<string, StoredVerdict[]>();
+    if (sessionIds.length === 0) return bySession;
+    // The ids travel as one JSON array parameter, so the statement text does not depend on their number.
+    const rows = guarded('read', () =>
+      this.db
+        .prepare<[SqliteParams], VerdictRow & { session_id: string }>(
+          `SELECT session_id, ${COLUMNS} FROM (
+             SELECT id, session_id, ${COLUMNS}, ROW_NUMBER() OVER (PARTITION BY session_id ORDER BY id DESC) AS position
+             FROM verdicts WHERE session_id IN (SELECT value FROM json_each(@ids))
+           ) WHERE position <= @limit ORDER BY session_id, id DESC`,
+        )
+        .all({ ids: JSON.stringify(sessionIds), limit: limitPerSession }),
+    );
+    for (const row of rows) {
+      const records = bySession.get(row.session_id) ?? [];
+      records.push(toStored(row));
+      bySession.set(row.session_id, records);
+    }
+    return bySession;
   }
 
   async ping(): Promise<void> {

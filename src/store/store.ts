@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DecisionSchema, type Verdict } from '../deliberation/verdict.ts';
-import type { DeliberationRequest } from '../deliberation/request.ts';
+import { EngineIdSchema, type DeliberationRequest } from '../deliberation/request.ts';
 import type { Review } from './review.ts';
+import type { FactorDistribution, StatisticsOptions, VerdictStatistics } from './statistics.ts';
 
 /** A verdict together with the request that produced it, as the store keeps it. */
 export interface StoredVerdict {
@@ -11,11 +12,16 @@ export interface StoredVerdict {
   readonly review?: Review;
 }
 
-/** Filters shared by listing, export and (later) GraphQL. Times are ISO 8601. */
+const riskBound = z.coerce.number().min(0).max(1).optional();
+
+/** Filters shared by listing, export, statistics and GraphQL. Times are ISO 8601; every bound is inclusive except `until`. */
 export const VerdictFilterSchema = z.strictObject({
   decision: DecisionSchema.optional(),
   constitution: z.string().max(128).optional(),
+  engine: EngineIdSchema.optional().describe('The engine the request asked for (verdict.engine.id)'),
   tool: z.string().max(256).optional(),
+  risk_min: riskBound.describe('Only verdicts whose risk is at least this value'),
+  risk_max: riskBound.describe('Only verdicts whose risk is at most this value'),
   since: z.iso.datetime().optional().describe('Only verdicts created at or after this time'),
   until: z.iso.datetime().optional().describe('Only verdicts created before this time'),
   reviewed: z
@@ -54,6 +60,26 @@ export interface VerdictStore {
   list(filter: VerdictFilter, options: { limit: number; cursor?: string }): Promise<VerdictPage>;
   /** Oldest first, one row at a time, for exports that must run in constant memory. */
   scan(filter: VerdictFilter): AsyncIterable<StoredVerdict>;
+  /**
+   * Aggregates the verdicts that match the filter: counts by decision, constitution, engine,
+   * tool and deciding tier, and decision counts per UTC time bucket. `buildStatistics` in
+   * statistics.ts turns grouped rows into the result, so an implementation only runs the
+   * grouping queries.
+   */
+  statistics(filter: VerdictFilter, options: StatisticsOptions): Promise<VerdictStatistics>;
+  /**
+   * Builds the score histogram of each of the eight factors over the verdicts that match the
+   * filter. It is separate from `statistics` because it reads every factor score, which costs
+   * more than counting, so GraphQL runs it only when `Statistics.factors` is selected.
+   * `buildFactorDistributions` in statistics.ts assembles the result from per-bin rows.
+   */
+  factorDistributions(filter: VerdictFilter): Promise<FactorDistribution[]>;
+  /**
+   * The newest verdicts of each agent session (`request.context.session_id`), at most
+   * `limitPerSession` each, newest first, in one read for all sessions. Sessions without
+   * verdicts are absent from the map.
+   */
+  listBySession(sessionIds: readonly string[], limitPerSession: number): Promise<Map<string, StoredVerdict[]>>;
   /** Throws StoreUnavailableError when the store cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;
