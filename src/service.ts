@@ -24,6 +24,7 @@ export async function createCore(config: Config): Promise<Core> {
     store,
     defaultEngine: config.GUARD_ENGINE,
     defaultDeadlineMs: config.GUARD_DEFAULT_DEADLINE_MS,
+    redactStorage: config.GUARD_REDACT_STORAGE,
   });
   return { deliberator, store };
 }
@@ -35,7 +36,7 @@ export interface Service extends Core {
 
 /** Wires the core into a ready HTTP app (not listening yet). */
 export async function createService(config: Config, logDestination?: DestinationStream): Promise<Service> {
-  const logger = createLogger(config.LOG_LEVEL, logDestination);
+  const logger = createLogger(config.LOG_LEVEL, logDestination, { redact: config.GUARD_REDACT_LOGS });
   const core = await createCore(config);
   const app = await buildApp({ config, logger, ...core });
   return { ...core, app, logger };

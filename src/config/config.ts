@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EngineIdSchema } from '../deliberation/request.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** Parses the environment once at start-up. Only this module reads `process.env`. */
 export const ConfigSchema = z.object({
@@ -19,6 +20,13 @@ export const ConfigSchema = z.object({
   GUARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** Deadline for an LLM engine when the request sets none, in milliseconds. */
   GUARD_DEFAULT_DEADLINE_MS: z.coerce.number().int().min(1).default(15_000),
+  /**
+   * Replace secrets and personal data with typed placeholders after deliberation, before the
+   * verdict and its request are stored and returned. Exports are redacted whatever this says.
+   */
+  GUARD_REDACT_STORAGE: flag.default(true),
+  /** Pass every log line through the same redaction before it is written. */
+  GUARD_REDACT_LOGS: flag.default(true),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
