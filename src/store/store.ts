@@ -52,8 +52,11 @@ export interface VerdictStore {
   review(id: string, review: Review): Promise<StoredVerdict | undefined>;
   /** Newest first. The cursor is the id of the last verdict of the previous page. */
   list(filter: VerdictFilter, options: { limit: number; cursor?: string }): Promise<VerdictPage>;
-  /** Oldest first, one row at a time, for exports that must run in constant memory. */
-  scan(filter: VerdictFilter): AsyncIterable<StoredVerdict>;
+  /**
+   * Oldest first, one row at a time, for exports that must run in constant memory. With
+   * `after`, starts after that verdict id (ids sort by time), so an export can resume.
+   */
+  scan(filter: VerdictFilter, options?: { after?: string }): AsyncIterable<StoredVerdict>;
   /** Throws StoreUnavailableError when the store cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;
