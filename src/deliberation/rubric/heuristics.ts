@@ -1,6 +1,7 @@
 import type { RubricConfig } from '../../constitution/rubric-config.ts';
 import type { FactorAssessment, FactorId, HeuristicId } from '../verdict.ts';
 import { hasObservation, type Observation } from './observation.ts';
+import { joinClauses } from './text.ts';
 
 export interface HeuristicResult {
   readonly id: HeuristicId;
@@ -16,11 +17,11 @@ function factorScore(factors: readonly FactorAssessment[], id: FactorId): number
 }
 
 function details(observations: readonly Observation[], kinds: readonly string[]): string {
-  return observations
+  const selected = observations
     .filter((observation) => kinds.includes(observation.kind))
     .map((observation) => observation.detail)
-    .slice(0, 2)
-    .join(' ');
+    .slice(0, 2);
+  return `${joinClauses(selected)}.`;
 }
 
 /** Imagines the same action from 1,000 senders: is the best policy for all of them to allow it? */
@@ -45,7 +46,7 @@ function thousandUsers(observations: readonly Observation[], factors: readonly F
   return { id: 'thousand_users', outcome: 'mixed', note: 'The senders of this action would have mixed intents; the factors decide.', shift: 0 };
 }
 
-/** Asks how a senior reviewer who knows attacks, and hates needless refusals, would judge it. */
+/** Asks how a senior reviewer who has seen many attacks, and hates needless refusals, would judge it. */
 function seniorReviewer(observations: readonly Observation[], factors: readonly FactorAssessment[], config: RubricConfig): HeuristicResult {
   const attack = ATTACK_KINDS.filter((kind) => hasObservation(observations, kind));
   if (attack.length > 0) {
@@ -59,7 +60,8 @@ function seniorReviewer(observations: readonly Observation[], factors: readonly 
   const alarming = observations.filter((observation) => (observation.effects.severity ?? 0) >= 0.3 && observation.kind !== 'user_requested');
   const requested = hasObservation(observations, 'user_requested') && !hasObservation(observations, 'unrequested_action');
   const scoped = !hasObservation(observations, 'bulk_scope') && !hasObservation(observations, 'exfiltration');
-  if (alarming.length > 0 && requested && scoped && factorScore(factors, 'consent') < 0.3) {
+  const harmfulPurpose = hasObservation(observations, 'harmful_request');
+  if (alarming.length > 0 && requested && scoped && !harmfulPurpose && factorScore(factors, 'consent') < 0.3) {
     const words = alarming.map((observation) => observation.detail).slice(0, 2).join(' ');
     return {
       id: 'senior_reviewer',
@@ -94,7 +96,7 @@ function dualNewspaper(factors: readonly FactorAssessment[], benefit: number, ri
   return { id: 'dual_newspaper', outcome: 'balanced', note: 'Neither headline would be fair, so the newspaper test does not move the risk.', shift: 0 };
 }
 
-/** Runs the three heuristics; each may shift the risk with a stated reason. */
+/** Runs the three heuristics. Each may shift the risk, with a stated reason. */
 export function checkHeuristics(
   observations: readonly Observation[],
   factors: readonly FactorAssessment[],

@@ -14,8 +14,10 @@ export interface DecodedText {
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/gu;
 
 const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
-/** A base64 decoder or an eval-like sink in the same command, which makes a base64 run worth decoding. */
-const BASE64_CONTEXT = /base64\s+(?:-d|--decode|-D)|b64decode|base64_decode|atob\(|\|\s*(?:ba|z|da)?sh\b/i;
+/** A base64 decoder in the same command, which makes a base64 run worth decoding. */
+const BASE64_DECODER = /base64\s+(?:-d|--decode|-D)|b64decode|base64_decode|atob\(/i;
+/** A sink that runs what it receives. Decoding alone is no hiding; decoding into a sink is. */
+const EXECUTING_SINK = /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\beval\b|\bexec\b|\bsource\b|\|\s*(?:python3?|perl|ruby|node)\b/i;
 
 function removeInvisible(text: string): string {
   return text.replace(INVISIBLE, '');
@@ -104,9 +106,9 @@ function isMostlyPrintable(text: string): boolean {
   return printable / text.length > 0.9;
 }
 
-/** Decodes base64 runs when the command decodes or executes them, and returns the decoded texts. */
+/** Decodes base64 runs when the command decodes them and runs the result, and returns the decoded texts. */
 function decodeBase64Payloads(text: string): string[] {
-  if (!BASE64_CONTEXT.test(text)) return [];
+  if (!BASE64_DECODER.test(text) || !EXECUTING_SINK.test(text)) return [];
   const payloads: string[] = [];
   for (const match of text.matchAll(BASE64_RUN)) {
     const decoded = Buffer.from(match[0], 'base64').toString('utf8');

@@ -34,3 +34,14 @@ export function foldText(text: string): string {
 export function compilePattern(source: string): RegExp {
   return new RegExp(source, 'iu');
 }
+
+/**
+ * Joins finding details into one clause list for a sentence: trailing periods go, and a
+ * leading capital is lowered unless it starts an acronym or a name such as `AWS`.
+ */
+export function joinClauses(details: readonly string[]): string {
+  return details
+    .map((detail) => detail.trim().replace(/\.$/, ''))
+    .map((detail) => (/^[A-Z][a-z]/.test(detail) ? detail[0]!.toLowerCase() + detail.slice(1) : detail))
+    .join('; ');
+}

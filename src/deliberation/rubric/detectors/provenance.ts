@@ -13,13 +13,33 @@ function instructionTurns(input: DetectorInput): TextSource[] {
   return input.context.toolOutputs.filter((entry) => patterns.some((pattern) => pattern.test(entry.text)));
 }
 
-/** Tool outputs that ask for the same kind of action the agent is about to take. */
+/** Words of a tool name too generic to tie a tool output to the tool, such as get or manager. */
+const GENERIC_TOOL_WORDS = new Set(['search', 'read', 'list', 'find', 'create', 'update', 'delete', 'manager', 'tool', 'system', 'details', 'data', 'info', 'item', 'items', 'manage', 'control', 'apply', 'allowed', 'operation', 'user', 'users', 'file', 'files']);
+
+/** Distinctive words of the tool name that the user's request does not contain. */
+function unrequestedToolWords(input: DetectorInput): string[] {
+  return input.action.toolWords
+    .split(' ')
+    .filter((word) => word.length >= 4 && !GENERIC_TOOL_WORDS.has(word))
+    .filter((word) => !input.context.userFolded.includes(word.replace(/s$/, '')));
+}
+
+/**
+ * Tool outputs that ask for the action the agent is about to take, when the user did not: the
+ * output matches a consequential signal of the action that the user never asked for, or names
+ * the tool's distinctive words that the user never used.
+ */
 function turnsAskingForAction(input: DetectorInput, turns: readonly TextSource[]): TextSource[] {
+  const unrequested = input.earlier.filter((observation) => observation.kind === 'unrequested_action');
+  const requested = input.earlier.some((observation) => observation.kind === 'user_requested');
   const consequential = input.earlier.filter((observation) => CONSEQUENTIAL_KINDS.has(observation.kind));
-  const signals = input.config.signals.filter((signal) => consequential.some((observation) => observation.signal === signal.id));
-  return turns.filter((turn) =>
-    signals.some((signal) => [...signal.patterns, ...signal.requested_by].map(compilePattern).some((pattern) => pattern.test(turn.text))),
-  );
+  const signals = unrequested.length === 0 ? [] : input.config.signals.filter((signal) => consequential.some((observation) => observation.signal === signal.id));
+  const toolWords = requested ? [] : unrequestedToolWords(input);
+  return turns.filter((turn) => {
+    const folded = foldText(turn.text);
+    if (toolWords.some((word) => folded.includes(word.replace(/s$/, '')))) return true;
+    return signals.some((signal) => [...signal.patterns, ...signal.requested_by].map(compilePattern).some((pattern) => pattern.test(turn.text)));
+  });
 }
 
 /**
@@ -64,11 +84,8 @@ export function detectProvenance(input: DetectorInput): Observation[] {
     );
   }
 
-  const unrequested = input.earlier.some((observation) => observation.kind === 'unrequested_action');
-  if (unrequested) {
-    for (const turn of turnsAskingForAction(input, injected)) {
-      followed.push({ path: turn.source, source: turn.source, raw: quote(turn.text) });
-    }
+  for (const turn of turnsAskingForAction(input, injected)) {
+    followed.push({ path: turn.source, source: turn.source, raw: quote(turn.text) });
   }
   if (followed.length > 0) {
     observations.push(

@@ -25,6 +25,16 @@ function pathWords(text: string): string[] {
     .filter((word) => /[/~*]|^\.\.?$/.test(word) || /^\$\{?HOME/.test(word));
 }
 
+/** Paths of a command that reach the root, system or home directories and that the user never named. */
+export function broadPathsOutsideRequest(text: string, userFolded: string): string[] {
+  return pathWords(text).filter((word) => {
+    const kind = classifyPath(word);
+    if (kind !== 'root' && kind !== 'system' && kind !== 'home') return false;
+    const bare = word.replace(/^(?:~|\$\{?HOME\}?)\/?/, '').replace(/[/*]+$/, '').toLowerCase();
+    return bare === '' || !userFolded.includes(bare);
+  });
+}
+
 /**
  * Judges how far the action reaches. A consequential command on the root, system or home
  * directories, or with a wildcard there, is broad; one whose paths all stay inside the project

@@ -3,6 +3,7 @@ import type { Evidence } from '../../verdict.ts';
 import { CONSEQUENTIAL_KINDS, type Observation } from '../observation.ts';
 import { compilePattern, quote } from '../text.ts';
 import { judgedLeaves, leafEvidence, structuralObservation, type DetectorInput } from './detector.ts';
+import { broadPathsOutsideRequest } from './scope.ts';
 
 /** Finds the first match of any pattern in one scope and returns evidence for it. */
 function matchScope(patterns: readonly RegExp[], scope: SignalScope, input: DetectorInput): Evidence | undefined {
@@ -27,6 +28,13 @@ function matchScope(patterns: readonly RegExp[], scope: SignalScope, input: Dete
   }
 }
 
+/** Broad paths of the executed command that the user never named, when the signal reads the command. */
+function outsideRequest(signal: Signal, input: DetectorInput): string[] {
+  if (!input.action.shell || !signal.in.includes('executed')) return [];
+  const paths = judgedLeaves(input.action).flatMap((leaf) => broadPathsOutsideRequest(leaf.text, input.context.userFolded));
+  return [...new Set(paths)];
+}
+
 /** Observations for one signal: its own finding, plus whether the user asked for this kind of action. */
 function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
   const patterns = signal.patterns.map(compilePattern);
@@ -42,13 +50,24 @@ function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
 
   const requestPatterns = signal.requested_by.map(compilePattern);
   const asked = input.context.user.find((entry) => requestPatterns.some((pattern) => pattern.test(entry.text)));
-  if (asked !== undefined) {
+  const outside = outsideRequest(signal, input);
+  if (asked !== undefined && outside.length > 0) {
+    observations.push(
+      structuralObservation(
+        input.config,
+        'unrequested_action',
+        `The user asked for this kind of action, but never named ${outside.join(', ')}: ${signal.detail} there.`,
+        evidence,
+      ),
+    );
+  } else if (asked !== undefined) {
     observations.push(
       structuralObservation(input.config, 'user_requested', `The user asked for this: ${signal.detail}.`, [
         { path: asked.source, raw: quote(asked.text) },
       ]),
     );
-  } else if (CONSEQUENTIAL_KINDS.has(signal.kind)) {
+  } else if (CONSEQUENTIAL_KINDS.has(signal.kind) || signal.kind === 'credential') {
+    // Reaching for credentials the user never mentioned is as telling as an unasked-for side effect.
     observations.push(
       structuralObservation(
         input.config,
