@@ -1,5 +1,5 @@
 import { GrowableUint32Array } from './growable.ts';
-import { exactFingerprint, hammingDistance, shingles, simhash, words, type Fingerprint } from './simhash.ts';
+import { exactFingerprint, hammingDistance, shingles, simhash, type Fingerprint } from './simhash.ts';
 
 /** Word shingle size for near-duplicate detection; three words keep word order without being brittle. */
 const SHINGLE_WORDS = 3;
@@ -43,9 +43,8 @@ export class DuplicateIndex {
     return this.simHi.length;
   }
 
-  /** Classifies a text against those kept so far and keeps it when it is unique. */
-  classify(text: string): DuplicateKind {
-    const tokens = words(text);
+  /** Classifies a text, given as its words, against those kept so far and keeps it when it is unique. */
+  classify(tokens: readonly string[]): DuplicateKind {
     const near = simhash(shingles(tokens, SHINGLE_WORDS));
     const exact = exactFingerprint(tokens.join(' '));
     const kind = this.findDuplicate(near, exact);

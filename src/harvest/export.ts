@@ -7,6 +7,7 @@ import { formatLine } from './formats.ts';
 import { exportedEngines, storeFilter, type HarvestOptions } from './options.ts';
 import { hasTrace, missingFactors } from './quality.ts';
 import { ScenarioClusters } from './scenario-clusters.ts';
+import { words } from './simhash.ts';
 import { splitOf, type Split } from './split.ts';
 import { TokenCounter } from './tokens.ts';
 import { toolCategory } from './tool-category.ts';
@@ -61,11 +62,11 @@ function selectionExclusion(record: StoredVerdict, options: HarvestOptions, engi
 }
 
 /** Why a rendered example is not exported, or undefined when it passes the quality gates. */
-function exampleExclusion(example: TrainingExample, run: HarvestRun): ExclusionReason | undefined {
+function exampleExclusion(example: TrainingExample, scenarioWords: readonly string[], run: HarvestRun): ExclusionReason | undefined {
   const { verdict } = example.record;
   if (run.options.decision !== undefined && example.decision !== run.options.decision) return 'decision';
   if (missingFactors(verdict).length > 0 || !hasTrace(verdict)) return 'incomplete_trace';
-  const duplicate = run.index.classify(example.scenario);
+  const duplicate = run.index.classify(scenarioWords);
   if (duplicate === 'exact') return 'exact_duplicate';
   if (duplicate === 'near') return 'near_duplicate';
   return undefined;
@@ -99,8 +100,9 @@ export async function* harvestExamples(
 
     const record = redactStoredVerdict(stored);
     const example = toTrainingExample(record, constitutions.get(record.verdict.constitution.id));
-    const split = splitOf(example.scenario, options.eval_percent);
-    const exclusion = exampleExclusion(example, run) ?? (options.split && split !== options.split ? 'other_split' : undefined);
+    const scenarioWords = words(example.scenario);
+    const split = splitOf(scenarioWords, options.eval_percent);
+    const exclusion = exampleExclusion(example, scenarioWords, run) ?? (options.split && split !== options.split ? 'other_split' : undefined);
     if (exclusion) {
       card.exclude(exclusion);
       continue;
@@ -110,7 +112,7 @@ export async function* harvestExamples(
     const annotations = {
       split,
       toolCategory: category,
-      cluster: run.clusters.assign(example.scenario, clusterLabel(category, record)),
+      cluster: run.clusters.assign(scenarioWords, clusterLabel(category, record)),
       tokens: run.tokens.count(example.system, example.scenario, example.deliberation),
     };
     const text = formatLine(options.format, example, annotations);

@@ -9,6 +9,7 @@ import { scenarioOfLine } from './formats.ts';
 import { LineFile } from './line-file.ts';
 import { HarvestOptionsSchema } from './options.ts';
 import type { ProgressLine } from './progress.ts';
+import { words } from './simhash.ts';
 import { SPLITS, type Split } from './split.ts';
 
 /** Verdicts scanned between two checkpoints of the card. */
@@ -63,7 +64,7 @@ async function rebuildDuplicateIndex(run: HarvestRun, card: DatasetCard): Promis
   for (const file of card.files) {
     if (file.bytes === 0) continue;
     const lines = createInterface({ input: createReadStream(file.path, { end: file.bytes - 1 }), crlfDelay: Infinity });
-    for await (const line of lines) if (line.length > 0) run.index.classify(scenarioOfLine(card.format, line));
+    for await (const line of lines) if (line.length > 0) run.index.classify(words(scenarioOfLine(card.format, line)));
   }
 }
 

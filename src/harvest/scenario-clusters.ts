@@ -1,4 +1,4 @@
-import { fingerprintFromHex, fingerprintToHex, hammingDistance, simhash, words } from './simhash.ts';
+import { fingerprintFromHex, fingerprintToHex, hammingDistance, simhash } from './simhash.ts';
 
 /** Default number of clusters kept; bounds memory and the work per example. */
 export const DEFAULT_MAX_CLUSTERS = 256;
@@ -36,9 +36,9 @@ export class ScenarioClusters {
     this.leaders = clusters.map((cluster) => fingerprintFromHex(cluster.leader));
   }
 
-  /** Assigns a scenario to a cluster and returns the cluster id. */
-  assign(scenario: string, label: string): string {
-    const topic = simhash(words(scenario));
+  /** Assigns a scenario, given as its words, to a cluster and returns the cluster id. */
+  assign(tokens: readonly string[], label: string): string {
+    const topic = simhash(tokens);
     let nearest = -1;
     let nearestDistance = Number.POSITIVE_INFINITY;
     for (let index = 0; index < this.leaders.length; index += 1) {
