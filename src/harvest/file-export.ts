@@ -73,6 +73,8 @@ export interface FileExportOptions {
   readonly constitutions: ReadonlyMap<string, LoadedConstitution>;
   readonly paths: ExportPaths;
   readonly progress: ProgressLine;
+  /** Verdicts scanned between two checkpoints of the card; default CHECKPOINT_EVERY. */
+  readonly checkpointEvery?: number;
 }
 
 /** Prepares a run: fresh from options, or resumed from the checkpoint card. */
@@ -88,7 +90,8 @@ export async function prepareRun(fresh: { options: unknown; command: string } | 
  * Writes the examples of a run to one file per split, checkpointing the card every
  * CHECKPOINT_EVERY scanned verdicts after the files are flushed, and writes the final card.
  */
-export async function exportToFiles(run: HarvestRun, { store, constitutions, paths, progress }: FileExportOptions): Promise<DatasetCard> {
+export async function exportToFiles(run: HarvestRun, options: FileExportOptions): Promise<DatasetCard> {
+  const { store, constitutions, paths, progress, checkpointEvery = CHECKPOINT_EVERY } = options;
   const card = run.card.card;
   const splits = run.options.split ? [run.options.split] : [...SPLITS];
   const files = new Map<Split, LineFile>();
@@ -105,14 +108,14 @@ export async function exportToFiles(run: HarvestRun, { store, constitutions, pat
     return summary;
   };
 
-  let nextCheckpoint = card.counts.scanned + CHECKPOINT_EVERY;
+  let nextCheckpoint = card.counts.scanned + checkpointEvery;
   try {
     for await (const line of harvestExamples(store, constitutions, run)) {
       await files.get(line.split)?.write(line.text);
       progress.update(card.counts.scanned, card.counts.exported);
       if (card.counts.scanned >= nextCheckpoint) {
         await checkpoint(false);
-        nextCheckpoint = card.counts.scanned + CHECKPOINT_EVERY;
+        nextCheckpoint = card.counts.scanned + checkpointEvery;
       }
     }
     return await checkpoint(true);

@@ -21,12 +21,14 @@ export class Redactor {
     return this.perKind;
   }
 
-  /** Redacts one text: values seen earlier in the record first, then every pattern. */
+  /** Redacts one text: values seen earlier in the record first, then every pattern, then the values they found. */
   redactText(text: string): string {
     if (text.length === 0 || WHOLE_PLACEHOLDER.test(text)) return text;
     let output = this.replaceKnown(text);
+    const knownBefore = this.known.length;
     for (const rule of SENSITIVE_PATTERNS) output = this.replacePattern(output, rule);
-    return output;
+    // A value found by context (a key name, an assignment) may also appear bare elsewhere in the text.
+    return this.known.length > knownBefore ? this.replaceKnown(output) : output;
   }
 
   /**

@@ -47,6 +47,11 @@ describe('Redactor placeholders', () => {
     expect(redactor.redactText('sends to "jane.doe@exam…"')).toBe('sends to "[EMAIL_1]…"');
   });
 
+  it('replaces a value found by context where it appears bare', () => {
+    const output = new Redactor().redactText('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, again wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    expect(output).toBe('aws_secret_access_key = [REDACTED:aws_secret_key], again [REDACTED:aws_secret_key]');
+  });
+
   it('leaves existing placeholders alone', () => {
     const text = 'token=[REDACTED:token] and [EMAIL_1]';
     expect(new Redactor().redactText(text)).toBe(text);
@@ -89,4 +94,15 @@ describe('record and log redaction', () => {
     expect(redacted.verdict.trace[0]?.text).toBe('to [EMAIL_1]');
     expect(JSON.stringify(redacted.request)).toContain('[EMAIL_1]');
   });
+});
+
+describe('Redactor on serialized JSON', () => {
+  it.each(SENSITIVE_SAMPLES.map((sample) => [`${sample.kind}: ${sample.text.slice(0, 40)}`, sample] as const))(
+    'replaces %s after a line break',
+    (_name, sample) => {
+      const redacted = new Redactor().redactValue({ note: `first line\n${sample.text}\tend`, list: [`x\n${sample.text}`] });
+      expect(JSON.stringify(redacted)).not.toContain(sample.value);
+      expect(redacted.note.startsWith('first line\n')).toBe(true);
+    },
+  );
 });
