@@ -3,11 +3,14 @@
  * then runs the real CLI under /usr/bin/time and reports rows per second and peak RSS.
  *
  *   node --import tsx scripts/bench-harvest.ts --rows 1000000 [--format deliberation] [--keep]
+ *
+ * --keep leaves the temp folder in place; --database FILE exports from a kept file instead of
+ * generating one.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { loadConstitutions } from '../src/constitution/loader.ts';
@@ -44,13 +47,18 @@ async function generate(file: string, rows: number): Promise<number> {
 }
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '1000000' }, format: { type: 'string', default: 'deliberation' }, keep: { type: 'boolean', default: false } },
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    format: { type: 'string', default: 'deliberation' },
+    keep: { type: 'boolean', default: false },
+    database: { type: 'string' },
+  },
 });
 const rows = Number(values.rows);
-const dir = mkdtempSync(join(tmpdir(), 'guard-bench-harvest-'));
-const database = join(dir, 'verdicts.sqlite');
+const dir = values.database ? dirname(values.database) : mkdtempSync(join(tmpdir(), 'guard-bench-harvest-'));
+const database = values.database ?? join(dir, 'verdicts.sqlite');
 
-const generateSeconds = await generate(database, rows);
+const generateSeconds = values.database ? 0 : await generate(database, rows);
 const out = join(dir, 'sft.jsonl');
 const run = spawnSync(
   '/usr/bin/time',
@@ -76,5 +84,5 @@ console.log(JSON.stringify({
   tokens: card.tokens.total,
   clusters: card.diversity.clusters,
 }, null, 2));
-if (!values.keep) rmSync(dir, { recursive: true, force: true });
+if (!values.keep && !values.database) rmSync(dir, { recursive: true, force: true });
 else console.log(`kept ${dir}`);
