@@ -22,9 +22,6 @@ export interface SensitivePattern {
   readonly kindOf?: (match: RegExpMatchArray) => string;
 }
 
-/** Where a value may start: after a JSON escape such as `\n`, or at a word boundary not inside an escape. */
-const VALUE_START = String.raw`(?:(?<=\\[nrtbf])|(?<!\\)\b)`;
-
 /** Names that mark an assignment or JSON field as a credential, for example the end of `DB_PASSWORD=` or `"api_key":`. */
 const CREDENTIAL_NAME = String.raw`(password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key|private[_-]?key|client[_-]?secret|credentials?)`;
 
@@ -66,7 +63,7 @@ export const SENSITIVE_PATTERNS: readonly SensitivePattern[] = [
   personal('card_number', /\b(?:\d[ -]?){12,18}\d\b/dg, passesLuhn),
   personal('national_id', /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/dg),
   personal('national_id', /\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/dg),
-  personal('phone', /(?:(?<=\\[nrtbf])|(?<![\w.+]))(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w.])/dg, isPhoneLength),
+  personal('phone', /(?<![\w.+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w.])/dg, isPhoneLength),
   personal(
     'street_address',
     /\b\d{1,5}[A-Za-z]? (?:[A-Z][A-Za-z'-]*\.? ){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Square|Highway|Hwy)\b\.?/dg,
@@ -95,19 +92,10 @@ export function credentialKindOfKey(key: string): string | undefined {
 /** The kind in a `[REDACTED:kind]` or `[KIND_n]` placeholder, and the text of placeholders to find them. */
 export const PLACEHOLDER = /\[(?:REDACTED:([a-z0-9_]+?)(?:_\d+)?|([A-Z][A-Z_]*?)_\d+)\]/g;
 
-/**
- * Replaces a leading `\b` with a start that also holds right after a JSON escape such as `\n`,
- * because patterns run over serialized JSON, where a value after a line break follows the
- * letter n. A match may not start on the letter of the escape itself.
- */
-function jsonAware(pattern: RegExp): RegExp {
-  return new RegExp(pattern.source.replace(/^\\b/, VALUE_START), pattern.flags);
-}
-
 function secret(kind: string, pattern: RegExp, group = 0, hint?: string): SensitivePattern {
-  return { kind, category: 'secret', pattern: jsonAware(pattern), group, hint };
+  return { kind, category: 'secret', pattern, group, hint };
 }
 
 function personal(kind: string, pattern: RegExp, validate?: (value: string) => boolean, hint?: string): SensitivePattern {
-  return { kind, category: 'personal', pattern: jsonAware(pattern), validate, hint };
+  return { kind, category: 'personal', pattern, validate, hint };
 }

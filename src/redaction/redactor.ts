@@ -42,7 +42,7 @@ export class Redactor {
     const text = JSON.stringify(fields);
     if (text === undefined) return value;
     try {
-      return JSON.parse(this.redactText(text)) as T;
+      return JSON.parse(restoreEscapes(this.redactText(maskEscapes(text)))) as T;
     } catch {
       // An unquoted literal after a credential name (`"secret": true`) was replaced; redact string by string instead.
       return this.redactStrings(fields);
@@ -109,11 +109,29 @@ export class Redactor {
         : `[${kind.toUpperCase()}_${ordinal}]`;
     this.known.push([value, placeholder]);
     // In serialized JSON the value appears escaped, for example a private key's line breaks as \n.
-    const escaped = JSON.stringify(value).slice(1, -1);
+    const escaped = maskEscapes(JSON.stringify(value).slice(1, -1));
     if (escaped !== value) this.known.push([escaped, placeholder]);
     this.known.sort((left, right) => right[0].length - left[0].length);
     return placeholder;
   }
+}
+
+/**
+ * JSON escapes for line breaks and tabs end in a letter (`\n`), so a value right after one
+ * would not start at a word boundary. While the patterns run, that letter is swapped for a
+ * control character, which serialized JSON never contains raw and which no pattern matches.
+ */
+const ESCAPE_LETTERS = 'nrtbf';
+
+function maskEscapes(json: string): string {
+  return json.replace(/\\(.)/g, (escape, letter: string) => {
+    const index = ESCAPE_LETTERS.indexOf(letter);
+    return index === -1 ? escape : `\\${String.fromCharCode(1 + index)}`;
+  });
+}
+
+function restoreEscapes(json: string): string {
+  return json.replace(/\\([\x01-\x05])/g, (_escape, code: string) => `\\${ESCAPE_LETTERS[code.charCodeAt(0) - 1]}`);
 }
 
 const probes = new WeakMap<SensitivePattern, RegExp>();
