@@ -22,7 +22,7 @@ export const ConfigSchema = z.object({
   GUARD_DEFAULT_DEADLINE_MS: z.coerce.number().int().min(1).default(15_000),
   /**
    * Replace secrets and personal data with typed placeholders after deliberation, before the
-   * verdict and its request are stored and returned. Exports are redacted whatever this says.
+   * verdict and its request are stored and returned. Exports are redacted whatever this is set to.
    */
   GUARD_REDACT_STORAGE: flag.default(true),
   /** Pass every log line through the same redaction before it is written. */

@@ -36,8 +36,8 @@ export interface DeliberatorOptions {
   readonly defaultDeadlineMs: number;
   readonly store: VerdictStore;
   /**
-   * Redact secrets and personal data after the engine has judged the real values, so that the
-   * store, the response and live feeds only see placeholders. Default true.
+   * Whether to redact secrets and personal data after the engine has judged the real values,
+   * so that the store, the response and live feeds only see placeholders. Default true.
    */
   readonly redactStorage?: boolean;
   /** Called after a verdict is committed, for live feeds; must not throw. */

@@ -7,7 +7,7 @@ import { entropyBits, type ScenarioCluster } from './scenario-clusters.ts';
 import { SPLITS, type Split } from './split.ts';
 import { TOKENIZER } from './tokens.ts';
 
-/** Why a scanned verdict did not become an example. */
+/** Reasons a scanned verdict did not become an example. */
 export const EXCLUSION_REASONS = [
   'training_ineligible',
   'engine',

@@ -49,7 +49,7 @@ export class HarvestRun {
   }
 }
 
-/** Why a record is not exported before it is redacted and rendered, or undefined when it passes. */
+/** Returns why a record is left out before it is redacted and rendered, or undefined when it passes. */
 function selectionExclusion(record: StoredVerdict, options: HarvestOptions, engines: ReadonlySet<string>): ExclusionReason | undefined {
   const { verdict, review } = record;
   if (!verdict.training.eligible) return 'training_ineligible';
@@ -61,7 +61,7 @@ function selectionExclusion(record: StoredVerdict, options: HarvestOptions, engi
   return undefined;
 }
 
-/** Why a rendered example is not exported, or undefined when it passes the quality gates. */
+/** Returns why a rendered example is left out, or undefined when it passes the quality gates. */
 function exampleExclusion(example: TrainingExample, scenarioWords: readonly string[], run: HarvestRun): ExclusionReason | undefined {
   const { verdict } = example.record;
   if (run.options.decision !== undefined && example.decision !== run.options.decision) return 'decision';

@@ -15,7 +15,7 @@ import { SPLITS, type Split } from './split.ts';
 /** Verdicts scanned between two checkpoints of the card. */
 const CHECKPOINT_EVERY = 10_000;
 
-/** Where an export writes: one JSONL file per split and the card beside them. */
+/** Output paths of an export: one JSONL file per split and the card beside them. */
 export interface ExportPaths {
   readonly splits: Record<Split, string>;
   readonly cardJson: string;
@@ -46,7 +46,7 @@ export class ResumeError extends Error {
 
 /**
  * Restores an interrupted export from its card: the options, the counts, the clusters and the
- * last verdict id. Returns undefined when the card says the export is complete.
+ * last verdict id. Returns undefined when the card marks the export complete.
  */
 export function readCheckpoint(paths: ExportPaths): DatasetCard | undefined {
   if (!existsSync(paths.cardJson)) throw new ResumeError(`cannot resume: ${paths.cardJson} does not exist; run the export without --resume`);

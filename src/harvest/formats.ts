@@ -60,7 +60,7 @@ export const EXAMPLE_SCHEMAS = {
   openai: OpenAiExampleSchema,
 } as const;
 
-/** What the harvest knows about an example beyond its text. */
+/** Harvest facts about an example beyond its text. */
 export interface ExampleAnnotations {
   readonly split: Split;
   readonly toolCategory: string;

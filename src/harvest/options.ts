@@ -39,7 +39,7 @@ export const HarvestOptionsSchema = VerdictFilterSchema.extend({
 export type HarvestOptions = z.infer<typeof HarvestOptionsSchema>;
 
 /**
- * The part of the options the store filters on. The decision is filtered after reviews are
+ * Returns the part of the options the store filters on. The decision is filtered after reviews are
  * applied, because a correction changes it, so it is not passed down.
  */
 export function storeFilter(options: HarvestOptions): VerdictFilter {
@@ -50,7 +50,7 @@ export function storeFilter(options: HarvestOptions): VerdictFilter {
   ) as VerdictFilter;
 }
 
-/** The engines an export takes traces from. */
+/** Returns the engines an export takes traces from. */
 export function exportedEngines(options: HarvestOptions): ReadonlySet<string> {
   if (options.engine) return new Set([options.engine]);
   return new Set(options.include_rubric ? ['rubric', ...LLM_ENGINES] : LLM_ENGINES);

@@ -1,4 +1,4 @@
-/** Least time between two progress updates, in milliseconds. */
+/** Minimum time between two progress updates, in milliseconds. */
 const UPDATE_INTERVAL_MS = 250;
 
 /**

@@ -51,7 +51,7 @@ export function simhash(features: readonly string[]): Fingerprint {
   return { hi: hi >>> 0, lo: lo >>> 0 };
 }
 
-/** An exact 64-bit content hash, for telling exact duplicates from near ones. */
+/** Computes an exact 64-bit content hash, for telling exact duplicates from near ones. */
 export function exactFingerprint(text: string): Fingerprint {
   return { hi: fnv1a(text, 0x811c9dc5), lo: fnv1a(text, 0x2f8a1c03) };
 }

@@ -6,7 +6,7 @@ export const TOKENIZER = 'o200k_base (gpt-tokenizer 4, the GPT-4o encoding)';
 /**
  * Counts the tokens of an example's message texts with the o200k_base BPE, without the few
  * tokens a chat template adds per message. System prompts repeat across examples, so their
- * counts are cached; the cache holds one entry per distinct system text (one per constitution).
+ * counts are cached; the cache contains one entry per distinct system text (one per constitution).
  */
 export class TokenCounter {
   private readonly cached = new Map<string, number>();

@@ -12,7 +12,7 @@ export interface SensitivePattern {
   readonly category: SensitiveCategory;
   /** Global regex with the `d` flag, so that the indices of `group` are known. */
   readonly pattern: RegExp;
-  /** The capture group that holds the value; 0 (the whole match) by default. */
+  /** The capture group that contains the value; 0 (the whole match) by default. */
   readonly group?: number;
   /** Rejects candidates that match the shape but not the checksum or length. */
   readonly validate?: (value: string) => boolean;
@@ -27,7 +27,7 @@ const CREDENTIAL_NAME = String.raw`(password|passwd|passphrase|secret|token|api[
 
 /**
  * Patterns in the order they run. Provider-specific secrets come before the generic
- * assignment rule so that they keep their precise kind; card numbers come before phone numbers
+ * assignment rule so that they keep their precise kind. Card numbers come before phone numbers
  * because a Luhn-valid digit run is more likely a card.
  */
 export const SENSITIVE_PATTERNS: readonly SensitivePattern[] = [

@@ -34,7 +34,7 @@ export class Redactor {
   /**
    * Redacts every string in a JSON value. A string under a credential field name (for example
    * `aws_secret_access_key`) is replaced whole, whatever it looks like. The patterns then run
-   * once over the serialized value, which is much faster than once per string; no pattern
+   * once over the serialized value, which is much faster than once per string. No pattern
    * matches a quote or a backslash, so the JSON text stays valid. Keys are redacted as text.
    */
   redactValue<T>(value: T): T {
@@ -136,7 +136,7 @@ function restoreEscapes(json: string): string {
 
 const probes = new WeakMap<SensitivePattern, RegExp>();
 
-/** The rule's pattern without the `g` and `d` flags, for a quick yes-or-no test. */
+/** Returns the rule's pattern without the `g` and `d` flags, for a quick yes-or-no test. */
 function probeOf(rule: SensitivePattern): RegExp {
   let probe = probes.get(rule);
   if (!probe) {

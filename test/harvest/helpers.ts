@@ -18,7 +18,7 @@ export const constitutionRef = {
   sha256: defaultConstitution.sha256,
 };
 
-/** A fresh SQLite store in a temp folder holding synthetic records 1 to `count`. */
+/** Opens a fresh SQLite store in a temp folder with synthetic records 1 to `count`. */
 export async function syntheticStore(count: number): Promise<{ store: SqliteVerdictStore; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'guard-harvest-'));
   const store = new SqliteVerdictStore(join(dir, 'verdicts.sqlite'));

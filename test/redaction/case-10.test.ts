@@ -13,7 +13,7 @@ function leaks(text: string): string[] {
   return [...CASE_VALUES.filter((value) => text.includes(value)), ...leakedSamples(text).map((sample) => `${sample.kind}: ${sample.value}`)];
 }
 
-/** A request that carries every corpus sample: in the tool input, the user request, the history and the metadata. */
+/** Builds a request that carries every corpus sample: in the tool input, the user request, the history and the metadata. */
 function corpusRequest(): Record<string, unknown> {
   const texts = SENSITIVE_SAMPLES.map((sample) => sample.text);
   return {

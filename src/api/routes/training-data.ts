@@ -10,7 +10,7 @@ import { errorResponses } from '../schemas.ts';
 
 const EXPORT_PATH = '/v1/training-data/export';
 
-/** The query string of a request URL, for the command a card records. */
+/** Returns the query string of a request URL, for the command a card records. */
 function queryOf(url: string): string {
   const index = url.indexOf('?');
   return index === -1 ? '' : url.slice(index);
