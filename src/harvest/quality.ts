@@ -3,7 +3,7 @@ import { FACTOR_IDS, type FactorId, type Verdict } from '../deliberation/verdict
 /**
  * Returns the factors a verdict's deliberation leaves out: absent, or present with a blank
  * rationale. Rows written before the schema required all eight, or by an engine that padded
- * them, fail here; an example that weighs only some factors teaches the model to skip the rest.
+ * them, fail here. An example that weighs only some factors teaches the model to skip the rest.
  */
 export function missingFactors(verdict: Verdict): FactorId[] {
   const explained = new Set(

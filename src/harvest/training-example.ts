@@ -26,7 +26,7 @@ export function correctedDecision(review: Review | undefined): Decision | undefi
 
 /**
  * Writes the deliberation the model should learn: the trace, the factor scores, then the
- * decision. A corrected verdict ends with the reviewer's decision and says that a reviewer
+ * decision. A corrected verdict ends with the reviewer's decision and states that a reviewer
  * overrode the engine, so the target never argues for one decision and states another silently.
  */
 export function renderDeliberation(verdict: Verdict, review?: Review): string {
