@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.ts';
+import { logEngineSetup } from '../../deliberation/engines.ts';
 import { createService } from '../../service.ts';
 import { EXIT, type CommandIo } from '../io.ts';
 
@@ -24,6 +25,7 @@ export async function runServeCommand(argv: string[], io: CommandIo): Promise<nu
     { host: config.HOST, port: config.PORT, engine: config.GUARD_ENGINE, database: config.DATABASE_URL.split(':')[0] },
     'deliberation guard listening',
   );
+  logEngineSetup(logger, config);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {

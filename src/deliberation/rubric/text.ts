@@ -30,9 +30,17 @@ export function foldText(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ');
 }
 
-/** Compiles a constitution pattern: case-insensitive and Unicode-aware. */
+/** Compiled patterns by source; constitutions are loaded once, so the set stays small. */
+const compiledPatterns = new Map<string, RegExp>();
+
+/** Compiles a constitution pattern, case-insensitive and Unicode-aware, once per source. */
 export function compilePattern(source: string): RegExp {
-  return new RegExp(source, 'iu');
+  let pattern = compiledPatterns.get(source);
+  if (!pattern) {
+    pattern = new RegExp(source, 'iu');
+    compiledPatterns.set(source, pattern);
+  }
+  return pattern;
 }
 
 /**
