@@ -60,7 +60,8 @@ afterAll(async () => {
   await service.stop();
 });
 
-describe('harvest command', () => {
+// Each case starts Node and tsx; on a busy two-core machine that alone can take over ten seconds.
+describe('harvest command', { timeout: 120_000 }, () => {
   it.each(EXPORT_FORMATS.map((format) => [format]))('writes %s files and a card that validate', async (format) => {
     const out = join(service.dir, `${format}.jsonl`);
     const result = await cli(['harvest', '--out', out, '--format', format, '--include-rubric', '--eval-percent', '50']);

@@ -95,7 +95,7 @@ describe('malformed LLM output: truncated or schema-invalid', () => {
     guard.mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
     const complete = await deliberate();
 
-    const exported = await request(guard.service.app.server).get('/v1/training-data/export').expect(200);
+    const exported = await request(guard.service.app.server).get('/v1/training-data/export?include_rubric=true').expect(200);
     expect(exported.text).toContain(complete.id);
     expect(exported.text).not.toContain(cutOff.id);
   });

@@ -68,7 +68,7 @@ describe('LLM timeout: the Messages API never answers', () => {
     const body = { ...stepBody('CASE-05', 'llm-timeout'), deadline_ms: 200 };
     const { verdict } = await deliberate(body);
     const { verdict: rubricVerdict } = await deliberate({ ...body, engine: 'rubric' });
-    const exported = await request(guard.service.app.server).get('/v1/training-data/export').expect(200);
+    const exported = await request(guard.service.app.server).get('/v1/training-data/export?include_rubric=true').expect(200);
     expect(exported.text).toContain(rubricVerdict.id);
     expect(exported.text).not.toContain(verdict.id);
   });
