@@ -90,6 +90,12 @@ describe('CASE-10: secrets and personal data stay out of store, responses, expor
     expect(leaks(service.logLines.join('\n'))).toEqual([]);
   });
 
+  it('redacts values that reach a log line through an error', () => {
+    service.logger.warn({ err: new Error('upload failed for jane.doe@example.com with token=abc123456') }, 'upload failed');
+    const line = service.logLines.at(-1)!;
+    expect(JSON.parse(line).err.message).toBe('upload failed for [EMAIL_1] with token=[REDACTED:token]');
+  });
+
   // NOTE: the GraphQL step of CASE-10 (query verdict(id) { id decision trace }) is not covered
   // here because the GraphQL endpoint is not on this branch; it reads the same stored record.
 });
