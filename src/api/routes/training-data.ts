@@ -23,6 +23,7 @@ export const trainingDataRoutes: FastifyPluginAsyncZod<{
   app.get(
     EXPORT_PATH,
     {
+      config: { scope: 'export' },
       schema: {
         summary: 'Stream curated, redacted training examples as JSON Lines, oldest verdict first',
         description:
@@ -30,7 +31,7 @@ export const trainingDataRoutes: FastifyPluginAsyncZod<{
           'GET /v1/training-data/card with the same query returns the dataset card.',
         querystring: HarvestOptionsSchema,
         produces: ['application/x-ndjson'],
-        response: { 200: z.string().describe('JSON Lines, one example per line in the chosen format'), ...errorResponses(400, 503) },
+        response: { 200: z.string().describe('JSON Lines, one example per line in the chosen format'), ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -49,10 +50,11 @@ export const trainingDataRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/v1/training-data/card',
     {
+      config: { scope: 'export' },
       schema: {
         summary: 'Return the dataset card of the export that the same query would stream',
         querystring: HarvestOptionsSchema,
-        response: { 200: DatasetCardSchema, ...errorResponses(400, 503) },
+        response: { 200: DatasetCardSchema, ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
     async (request) => {

@@ -8,9 +8,10 @@ export const SERVE_HELP = `Usage: deliberation-guard serve
 
 Starts the HTTP service. Configuration comes from the environment:
   HOST, PORT                 where to listen (default 127.0.0.1:8787)
-  DATABASE_URL               sqlite:PATH (default sqlite:./data/verdicts.sqlite)
+  DATABASE_URL               sqlite:PATH or a postgres:// URL (default sqlite:./data/verdicts.sqlite)
   GUARD_ENGINE               default engine (default rubric)
   GUARD_CONSTITUTIONS_DIR    constitution folder (default ./constitutions)
+  ANTHROPIC_API_KEY          enables the claude and cascade engines (docs/engines.md lists the rest)
   LOG_LEVEL                  pino level (default info)
 `;
 
