@@ -29,6 +29,7 @@ export async function createCore(config: Config, hooks: Pick<DeliberatorOptions,
     store,
     defaultEngine: config.GUARD_ENGINE,
     defaultDeadlineMs: config.GUARD_DEFAULT_DEADLINE_MS,
+    redactStorage: config.GUARD_REDACT_STORAGE,
     onVerdict: (verdict) => {
       metrics.observeVerdict(verdict);
       hooks.onVerdict?.(verdict);
@@ -44,7 +45,7 @@ export interface Service extends Core {
 
 /** Wires the core into a ready HTTP app (not listening yet). */
 export async function createService(config: Config, logDestination?: DestinationStream): Promise<Service> {
-  const logger = createLogger(config.LOG_LEVEL, logDestination);
+  const logger = createLogger(config.LOG_LEVEL, logDestination, { redact: config.GUARD_REDACT_LOGS });
   // The deliberator is created before the app, and requests reach it only through the app,
   // so `app` is always set by the time a verdict is committed.
   let app: GuardApp | undefined;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EngineIdSchema } from '../deliberation/request.ts';
 
 const port = z.coerce.number().int().min(0).max(65_535);
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** Parses the environment once at start-up. Only this module reads `process.env`. */
 export const ConfigSchema = z.object({
@@ -25,6 +26,13 @@ export const ConfigSchema = z.object({
   GUARD_GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).default(10),
   /** Highest estimated cost of a GraphQL operation: 1 per field, and paged fields multiply by their page size. */
   GUARD_GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(10_000),
+  /**
+   * Replace secrets and personal data with typed placeholders after deliberation, before the
+   * verdict and its request are stored and returned. Exports are redacted whatever this is set to.
+   */
+  GUARD_REDACT_STORAGE: flag.default(true),
+  /** Pass every log line through the same redaction before it is written. */
+  GUARD_REDACT_LOGS: flag.default(true),
 
   /**
    * `auto` enforces API keys once one exists and runs open on a loopback HOST until then;

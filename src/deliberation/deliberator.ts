@@ -1,5 +1,6 @@
 import type { LogSink } from '../logger.ts';
 import type { LoadedConstitution } from '../constitution/schema.ts';
+import { redactStoredVerdict } from '../redaction/record.ts';
 import type { VerdictStore } from '../store/store.ts';
 import type { Engine } from './engine.ts';
 import type { DeliberationRequest, EngineId } from './request.ts';
@@ -34,6 +35,11 @@ export interface DeliberatorOptions {
   readonly defaultEngine: EngineId;
   readonly defaultDeadlineMs: number;
   readonly store: VerdictStore;
+  /**
+   * Whether to redact secrets and personal data after the engine has judged the real values,
+   * so that the store, the response and live feeds only see placeholders. Default true.
+   */
+  readonly redactStorage?: boolean;
   /** Called after a verdict is committed, for live feeds; must not throw. */
   readonly onVerdict?: (verdict: Verdict) => void;
 }
@@ -86,12 +92,13 @@ export class Deliberator {
       created_at: new Date(startedAt).toISOString(),
     });
 
-    await this.options.store.append({ verdict, request });
+    const record = this.options.redactStorage === false ? { verdict, request } : redactStoredVerdict({ verdict, request });
+    await this.options.store.append(record);
     log.info(
       { verdictId: verdict.id, decision: verdict.decision, engine: verdict.engine.id, constitutionId: constitution.spec.id },
       'verdict committed',
     );
-    this.options.onVerdict?.(verdict);
-    return verdict;
+    this.options.onVerdict?.(record.verdict);
+    return record.verdict;
   }
 }

@@ -28,7 +28,7 @@ export function instrumentStore(store: VerdictStore, metrics: GuardMetrics): Ver
     get: (id: string) => counted('get', () => store.get(id)),
     review: (id: string, review: Review) => timedWrite('review', () => store.review(id, review)),
     list: (filter: VerdictFilter, options: { limit: number; cursor?: string }) => counted('list', () => store.list(filter, options)),
-    scan: (filter: VerdictFilter) => countedScan(store.scan(filter), metrics),
+    scan: (filter: VerdictFilter, options?: { after?: string }) => countedScan(store.scan(filter, options), metrics),
     statistics: (filter, options) => counted('statistics', () => store.statistics(filter, options)),
     factorDistributions: (filter) => counted('factor_distributions', () => store.factorDistributions(filter)),
     listBySession: (sessionIds, limitPerSession) => counted('list_by_session', () => store.listBySession(sessionIds, limitPerSession)),

@@ -152,10 +152,10 @@ export class PgVerdictStore implements VerdictStore {
     return result.rows.length > options.limit && last ? { items, nextCursor: last.verdict.id } : { items };
   }
 
-  async *scan(filter: VerdictFilter): AsyncIterable<StoredVerdict> {
+  async *scan(filter: VerdictFilter, options: { after?: string } = {}): AsyncIterable<StoredVerdict> {
     // Keyset pages instead of one server-side cursor, so no pooled connection stays checked out
     // while the caller streams an export at the client's pace.
-    let after = '';
+    let after = options.after ?? '';
     for (;;) {
       const parameters = new Parameters();
       const conditions = [`id > ${parameters.bind(after)}`, ...filterConditions(filter, parameters.bind)];

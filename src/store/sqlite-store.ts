@@ -133,10 +133,10 @@ export class SqliteVerdictStore implements VerdictStore {
     return rows.length > options.limit && last ? { items, nextCursor: last.verdict.id } : { items };
   }
 
-  async *scan(filter: VerdictFilter): AsyncIterable<StoredVerdict> {
+  async *scan(filter: VerdictFilter, options: { after?: string } = {}): AsyncIterable<StoredVerdict> {
     // Reads in keyset pages instead of one open iterator: better-sqlite3 refuses other
     // statements on a connection while an iterator is open, and inserts must go on during an export.
-    let after = '';
+    let after = options.after ?? '';
     for (;;) {
       const where = whereClause(filter, ['id > @after']);
       const rows = guarded('read', () =>

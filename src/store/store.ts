@@ -58,8 +58,11 @@ export interface VerdictStore {
   review(id: string, review: Review): Promise<StoredVerdict | undefined>;
   /** Newest first. The cursor is the id of the last verdict of the previous page. */
   list(filter: VerdictFilter, options: { limit: number; cursor?: string }): Promise<VerdictPage>;
-  /** Oldest first, one row at a time, for exports that must run in constant memory. */
-  scan(filter: VerdictFilter): AsyncIterable<StoredVerdict>;
+  /**
+   * Oldest first, one row at a time, for exports that must run in constant memory. With
+   * `after`, starts after that verdict id (ids sort by time), so an export can resume.
+   */
+  scan(filter: VerdictFilter, options?: { after?: string }): AsyncIterable<StoredVerdict>;
   /**
    * Aggregates the verdicts that match the filter: counts by decision, constitution, engine,
    * tool and deciding tier, and decision counts per UTC time bucket. `buildStatistics` in

@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatasetCardSchema } from '../../src/harvest/card.ts';
+import { OpenAiExampleSchema } from '../../src/harvest/formats.ts';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 
 let service: TestService;
@@ -20,29 +22,54 @@ afterAll(async () => {
 });
 
 describe('GET /v1/training-data/export', () => {
-  it('streams one chat example per eligible verdict', async () => {
+  it('leaves rubric traces out by default', async () => {
     const response = await request(service.app.server).get('/v1/training-data/export').expect(200);
+    expect(response.text).toBe('');
+  });
+
+  it('streams one deliberation line per eligible verdict', async () => {
+    const response = await request(service.app.server).get('/v1/training-data/export?include_rubric=true').expect(200);
     expect(response.headers['content-type']).toContain('application/x-ndjson');
     const lines = response.text.trimEnd().split('\n').map((line) => JSON.parse(line));
-    expect(lines.map((line) => line.metadata.verdict_id)).toEqual([keptId]);
+    expect(lines.map((line) => line.id)).toEqual([keptId]);
+    expect(lines[0].factors).toHaveLength(8);
+    expect(lines[0].scenario).toContain('ls -la');
+  });
 
-    const [example] = lines;
-    expect(example.messages.map((message: { role: string }) => message.role)).toEqual(['system', 'user', 'assistant']);
-    expect(example.messages[0].content).toContain('broadly_safe');
-    expect(example.messages[1].content).toContain('ls -la');
-    expect(example.messages[2].content).toContain('Decision: allow');
-    expect(example.messages[2].content).toContain('consent');
+  it('streams OpenAI chat lines with format=openai', async () => {
+    const response = await request(service.app.server).get('/v1/training-data/export?include_rubric=true&format=openai').expect(200);
+    const [example] = response.text.trimEnd().split('\n').map((line) => OpenAiExampleSchema.parse(JSON.parse(line)));
+    expect(example?.messages.map((message) => message.role)).toEqual(['system', 'user', 'assistant']);
+    expect(example?.messages[0]?.content).toContain('broadly_safe');
+    expect(example?.messages[2]?.content).toContain('Decision: allow');
   });
 
   it('keeps opted-out verdicts queryable but out of the export', async () => {
     const stored = await request(service.app.server).get(`/v1/verdicts/${optedOutId}`).expect(200);
     expect(stored.body.training).toEqual({ eligible: false, reason: 'the request opted out of training use' });
-    const response = await request(service.app.server).get('/v1/training-data/export').expect(200);
+    const response = await request(service.app.server).get('/v1/training-data/export?include_rubric=true').expect(200);
     expect(response.text).not.toContain(optedOutId);
   });
 
   it('applies filters', async () => {
-    const response = await request(service.app.server).get('/v1/training-data/export?decision=deny').expect(200);
+    const response = await request(service.app.server).get('/v1/training-data/export?include_rubric=true&decision=deny').expect(200);
     expect(response.text).toBe('');
+  });
+
+  it('rejects an unknown format naming the field', async () => {
+    const response = await request(service.app.server).get('/v1/training-data/export?format=csv').expect(400);
+    expect(response.body.error.code).toBe('GUARD_ERR_VALIDATION');
+    expect(JSON.stringify(response.body.error.details)).toContain('format');
+  });
+});
+
+describe('GET /v1/training-data/card', () => {
+  it('returns the card of the same export', async () => {
+    const response = await request(service.app.server).get('/v1/training-data/card?include_rubric=true').expect(200);
+    const card = DatasetCardSchema.parse(response.body);
+    expect(card.counts).toMatchObject({ scanned: 2, exported: 1 });
+    expect(card.excluded.training_ineligible).toBe(1);
+    expect(card.command).toBe('GET /v1/training-data/export?include_rubric=true');
+    expect(card.constitutions[0]?.id).toBe('default');
   });
 });

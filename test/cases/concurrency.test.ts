@@ -22,7 +22,7 @@ describe('concurrency: write contention and cross-talk', () => {
     // An export read while the burst runs must only ever contain whole NDJSON lines.
     const exportDuringBurst = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const response = await fetch(`${baseUrl}/v1/training-data/export`);
+      const response = await fetch(`${baseUrl}/v1/training-data/export?include_rubric=true`);
       return response.text();
     })();
 

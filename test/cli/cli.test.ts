@@ -65,10 +65,9 @@ describe('deliberation-guard CLI', () => {
   });
 
   it('harvests stored verdicts to a file', async () => {
-    const out = join(dir, 'train.jsonl');
-    const result = await cli(['harvest', '--out', out]);
+    const result = await cli(['harvest', '--out', join(dir, 'sft.jsonl'), '--format', 'openai', '--include-rubric', '--eval-percent', '0']);
     expect(result.code).toBe(0);
-    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(join(dir, 'sft.train.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
     expect(lines.length).toBeGreaterThanOrEqual(2);
     expect(lines[0].messages).toHaveLength(3);
     expect(result.stderr).toMatch(/wrote \d+ training examples/);

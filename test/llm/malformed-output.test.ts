@@ -95,8 +95,10 @@ describe('malformed LLM output: truncated or schema-invalid', () => {
     guard.mock.respond({ kind: 'verdict', input: judgeAnswer('deny') });
     const complete = await deliberate();
 
-    const exported = await request(guard.service.app.server).get('/v1/training-data/export').expect(200);
-    expect(exported.text).toContain(complete.id);
+    const exported = await request(guard.service.app.server).get('/v1/training-data/export?include_rubric=true').expect(200);
     expect(exported.text).not.toContain(cutOff.id);
+    // The export drops repeated scenarios, so the complete verdict's eligibility is read from the store.
+    const stored = await request(guard.service.app.server).get(`/v1/verdicts/${complete.id}`).expect(200);
+    expect(stored.body.training.eligible).toBe(true);
   });
 });

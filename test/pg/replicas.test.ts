@@ -46,9 +46,9 @@ describe('two instances on one PostgreSQL database', () => {
       [id, 'reviewer-1'],
     ]);
 
-    const exported = await request(reader.app.server).get('/v1/training-data/export').expect(200);
-    const lines = exported.text.trimEnd().split('\n').map((line) => JSON.parse(line) as { metadata: { verdict_id: string } });
-    expect(lines.map((line) => line.metadata.verdict_id)).toEqual([id]);
+    const exported = await request(reader.app.server).get('/v1/training-data/export?include_rubric=true').expect(200);
+    const lines = exported.text.trimEnd().split('\n').map((line) => JSON.parse(line) as { id: string });
+    expect(lines.map((line) => line.id)).toEqual([id]);
   });
 
   it('reports ready on both instances', async () => {

@@ -1,0 +1,174 @@
+import { credentialKindOfKey, PLACEHOLDER, SENSITIVE_PATTERNS, type SensitiveCategory, type SensitivePattern } from './patterns.ts';
+
+/** Shortest prefix of a known value that is still replaced where a text was cut off, for example `ghp_EXAM…`. */
+const MIN_PREFIX = 8;
+
+/** A text that is one placeholder and nothing else; a value already redacted is left alone. */
+const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
+
+/**
+ * Replaces secrets and personal data with typed placeholders. One instance covers one record
+ * (a verdict with its request, or one log line), so the same value gets the same placeholder
+ * wherever it appears in that record, and different values of one kind get different ones.
+ */
+export class Redactor {
+  /** Original value to placeholder, longest value first so that a value inside another is replaced last. */
+  private known: Array<[string, string]> = [];
+  private readonly perKind = new Map<string, number>();
+
+  /** Distinct values replaced, by kind. */
+  get counts(): ReadonlyMap<string, number> {
+    return this.perKind;
+  }
+
+  /** Redacts one text: values seen earlier in the record first, then every pattern, then the values they found. */
+  redactText(text: string): string {
+    if (text.length === 0 || WHOLE_PLACEHOLDER.test(text)) return text;
+    let output = this.replaceKnown(text);
+    const knownBefore = this.known.length;
+    for (const rule of SENSITIVE_PATTERNS) output = this.replacePattern(output, rule);
+    // A value found by context (a key name, an assignment) may also appear bare elsewhere in the text.
+    return this.known.length > knownBefore ? this.replaceKnown(output) : output;
+  }
+
+  /**
+   * Redacts every string in a JSON value. A string under a credential field name (for example
+   * `aws_secret_access_key`) is replaced whole, whatever it looks like. The patterns then run
+   * once over the serialized value, which is much faster than once per string. No pattern
+   * matches a quote or a backslash, so the JSON text stays valid. Keys are redacted as text.
+   */
+  redactValue<T>(value: T): T {
+    const fields = this.replaceCredentialFields(value);
+    const text = JSON.stringify(fields);
+    if (text === undefined) return value;
+    try {
+      return JSON.parse(restoreEscapes(this.redactText(maskEscapes(text)))) as T;
+    } catch {
+      // An unquoted literal after a credential name (`"secret": true`) was replaced; redact string by string instead.
+      return this.redactStrings(fields);
+    }
+  }
+
+  private redactStrings<T>(value: T): T {
+    if (typeof value === 'string') return this.redactText(value) as T;
+    if (Array.isArray(value)) return value.map((item) => this.redactStrings(item)) as T;
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, child]) => [name, this.redactStrings(child)])) as T;
+  }
+
+  private replaceCredentialFields<T>(value: T, key?: string): T {
+    if (typeof value === 'string' || typeof value === 'number') {
+      const kind = key === undefined ? undefined : credentialKindOfKey(key);
+      const text = String(value);
+      if (kind === undefined || text.trim() === '' || WHOLE_PLACEHOLDER.test(text)) return value;
+      return this.placeholderFor(kind, 'secret', text) as T;
+    }
+    if (Array.isArray(value)) return value.map((item) => this.replaceCredentialFields(item, key)) as T;
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value as Record<string, unknown>).map(([name, child]) => [name, this.replaceCredentialFields(child, name)]);
+    return Object.fromEntries(entries) as T;
+  }
+
+  private replacePattern(text: string, rule: SensitivePattern): string {
+    // Most texts match no rule; a test without the `d` flag is much cheaper than matchAll with indices.
+    if ((rule.hint !== undefined && !text.includes(rule.hint)) || !probeOf(rule).test(text)) return text;
+    let output = '';
+    let copiedUpTo = 0;
+    for (const match of text.matchAll(rule.pattern)) {
+      const span = match.indices?.[rule.group ?? 0];
+      if (!span) continue;
+      const [start, end] = span;
+      const value = text.slice(start, end);
+      if (rule.validate && !rule.validate(value)) continue;
+      const kind = rule.kindOf ? rule.kindOf(match) : rule.kind;
+      output += text.slice(copiedUpTo, start) + this.placeholderFor(kind, rule.category, value);
+      copiedUpTo = end;
+    }
+    return copiedUpTo === 0 ? text : output + text.slice(copiedUpTo);
+  }
+
+  /** Replaces values already redacted elsewhere in the record, and their cut-off prefixes. */
+  private replaceKnown(text: string): string {
+    let output = text;
+    for (const [value, placeholder] of this.known) {
+      if (output.includes(value)) output = output.split(value).join(placeholder);
+      if (value.length > MIN_PREFIX) output = replaceCutPrefix(output, value, placeholder);
+    }
+    return output;
+  }
+
+  private placeholderFor(kind: string, category: SensitiveCategory, value: string): string {
+    const seen = this.known.find(([known]) => known === value);
+    if (seen) return seen[1];
+
+    const ordinal = (this.perKind.get(kind) ?? 0) + 1;
+    this.perKind.set(kind, ordinal);
+    const placeholder =
+      category === 'secret'
+        ? `[REDACTED:${ordinal === 1 ? kind : `${kind}_${ordinal}`}]`
+        : `[${kind.toUpperCase()}_${ordinal}]`;
+    this.known.push([value, placeholder]);
+    // In serialized JSON the value appears escaped, for example a private key's line breaks as \n.
+    const escaped = maskEscapes(JSON.stringify(value).slice(1, -1));
+    if (escaped !== value) this.known.push([escaped, placeholder]);
+    this.known.sort((left, right) => right[0].length - left[0].length);
+    return placeholder;
+  }
+}
+
+/**
+ * JSON escapes for line breaks and tabs end in a letter (`\n`), so a value right after one
+ * would not start at a word boundary. While the patterns run, that letter is swapped for a
+ * control character, which serialized JSON never contains raw and which no pattern matches.
+ */
+const ESCAPE_LETTERS = 'nrtbf';
+
+function maskEscapes(json: string): string {
+  return json.replace(/\\(.)/g, (escape, letter: string) => {
+    const index = ESCAPE_LETTERS.indexOf(letter);
+    return index === -1 ? escape : `\\${String.fromCharCode(1 + index)}`;
+  });
+}
+
+function restoreEscapes(json: string): string {
+  return json.replace(/\\([\x01-\x05])/g, (_escape, code: string) => `\\${ESCAPE_LETTERS[code.charCodeAt(0) - 1]}`);
+}
+
+const probes = new WeakMap<SensitivePattern, RegExp>();
+
+/** Returns the rule's pattern without the `g` and `d` flags, for a quick yes-or-no test. */
+function probeOf(rule: SensitivePattern): RegExp {
+  let probe = probes.get(rule);
+  if (!probe) {
+    probe = new RegExp(rule.pattern.source, rule.pattern.flags.replace(/[gd]/g, ''));
+    probes.set(rule, probe);
+  }
+  return probe;
+}
+
+/** Replaces a prefix of `value` of at least MIN_PREFIX characters that runs to the end of a word, as a shortened quote leaves it. */
+function replaceCutPrefix(text: string, value: string, placeholder: string): string {
+  const head = value.slice(0, MIN_PREFIX);
+  let output = '';
+  let copiedUpTo = 0;
+  for (let start = text.indexOf(head); start !== -1; start = text.indexOf(head, start + 1)) {
+    if (start < copiedUpTo) continue;
+    let end = start + MIN_PREFIX;
+    while (end < text.length && end - start < value.length && text[end] === value[end - start]) end += 1;
+    output += text.slice(copiedUpTo, start) + placeholder;
+    copiedUpTo = end;
+  }
+  return copiedUpTo === 0 ? text : output + text.slice(copiedUpTo);
+}
+
+/** Counts the distinct placeholders in a text by kind, whichever redaction pass wrote them. */
+export function countPlaceholders(text: string): Map<string, number> {
+  const distinct = new Set(text.match(PLACEHOLDER) ?? []);
+  const counts = new Map<string, number>();
+  for (const placeholder of distinct) {
+    const [, secretKind, personalKind] = new RegExp(PLACEHOLDER.source).exec(placeholder) ?? [];
+    const kind = secretKind ?? personalKind?.toLowerCase();
+    if (kind) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { passesIbanCheck, passesLuhn } from '../../src/redaction/checksums.ts';
+import { redactLogLine, redactStoredVerdict } from '../../src/redaction/record.ts';
+import { countPlaceholders, Redactor } from '../../src/redaction/redactor.ts';
+import { HARMLESS_TEXTS, SENSITIVE_SAMPLES } from './corpus.ts';
+
+describe('Redactor on the shared corpus', () => {
+  it.each(SENSITIVE_SAMPLES.map((sample) => [`${sample.kind}: ${sample.text.slice(0, 40)}`, sample] as const))(
+    'replaces %s',
+    (_name, sample) => {
+      const redactor = new Redactor();
+      const output = redactor.redactText(sample.text);
+      expect(output).not.toContain(sample.value);
+      expect(countPlaceholders(output).get(sample.kind)).toBeGreaterThanOrEqual(1);
+    },
+  );
+
+  it.each(HARMLESS_TEXTS.map((text) => [text] as const))('leaves "%s" unchanged', (text) => {
+    expect(new Redactor().redactText(text)).toBe(text);
+  });
+});
+
+describe('Redactor placeholders', () => {
+  it('gives the same value the same placeholder within a record', () => {
+    const redactor = new Redactor();
+    const first = redactor.redactText('mail jane.doe@example.com and bob@example.org');
+    const second = redactor.redactText('again jane.doe@example.com');
+    expect(first).toBe('mail [EMAIL_1] and [EMAIL_2]');
+    expect(second).toBe('again [EMAIL_1]');
+  });
+
+  it('numbers a second secret of one kind', () => {
+    const output = new Redactor().redactText('a=ghp_EXAMPLEPLACEHOLDER000000000000000000 b=ghp_EXAMPLEPLACEHOLDER111111111111111111');
+    expect(output).toBe('a=[REDACTED:github_token] b=[REDACTED:github_token_2]');
+  });
+
+  it('redacts credential fields by name whatever the value looks like', () => {
+    const input = { options: { aws_secret_access_key: 'plainwords', password: 'x1', note: 'nothing here' } };
+    expect(new Redactor().redactValue(input)).toEqual({
+      options: { aws_secret_access_key: '[REDACTED:aws_secret_key]', password: '[REDACTED:password]', note: 'nothing here' },
+    });
+  });
+
+  it('replaces a known value where a quote cut it short', () => {
+    const redactor = new Redactor();
+    redactor.redactValue({ notify: 'jane.doe@example.com' });
+    expect(redactor.redactText('sends to "jane.doe@exam…"')).toBe('sends to "[EMAIL_1]…"');
+  });
+
+  it('replaces a value found by context where it appears bare', () => {
+    const output = new Redactor().redactText('aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY, again wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY');
+    expect(output).toBe('aws_secret_access_key = [REDACTED:aws_secret_key], again [REDACTED:aws_secret_key]');
+  });
+
+  it('leaves existing placeholders alone', () => {
+    const text = 'token=[REDACTED:token] and [EMAIL_1]';
+    expect(new Redactor().redactText(text)).toBe(text);
+  });
+
+  it('counts distinct placeholders by kind', () => {
+    const counts = countPlaceholders('[EMAIL_1] [EMAIL_1] [EMAIL_2] [REDACTED:aws_secret_key] [REDACTED:github_token_2]');
+    expect(Object.fromEntries(counts)).toEqual({ email: 2, aws_secret_key: 1, github_token: 1 });
+  });
+});
+
+describe('checksums', () => {
+  it.each([
+    ['4111111111111111', true],
+    ['4111111111111112', false],
+    ['0000000000000000', false],
+  ])('Luhn of %s is %s', (value, valid) => expect(passesLuhn(value)).toBe(valid));
+
+  it.each([
+    ['DE89 3704 0044 0532 0130 00', true],
+    ['DE89 3704 0044 0532 0130 01', false],
+  ])('IBAN check of %s is %s', (value, valid) => expect(passesIbanCheck(value)).toBe(valid));
+});
+
+describe('record and log redaction', () => {
+  it('keeps a log line valid JSON', () => {
+    const line = `${JSON.stringify({ level: 50, msg: 'failed for jane.doe@example.com', err: { message: 'token=abc123456' } })}\n`;
+    const output = redactLogLine(line);
+    expect(output.endsWith('\n')).toBe(true);
+    expect(JSON.parse(output)).toEqual({ level: 50, msg: 'failed for [EMAIL_1]', err: { message: 'token=[REDACTED:token]' } });
+  });
+
+  it('keeps verdict identity fields', () => {
+    const record = {
+      request: { action: { tool: 'Bash', input: { command: 'mail jane.doe@example.com' } } },
+      verdict: { id: 'vrd_01JABCDEF0123456789ABCDEFG', created_at: '2026-12-04T20:00:00.000Z', constitution: { id: 'default' }, trace: [{ step: 'x', text: 'to jane.doe@example.com' }] },
+    } as never;
+    const redacted = redactStoredVerdict(record);
+    expect(redacted.verdict.id).toBe('vrd_01JABCDEF0123456789ABCDEFG');
+    expect(redacted.verdict.trace[0]?.text).toBe('to [EMAIL_1]');
+    expect(JSON.stringify(redacted.request)).toContain('[EMAIL_1]');
+  });
+});
+
+describe('Redactor on serialized JSON', () => {
+  it.each(SENSITIVE_SAMPLES.map((sample) => [`${sample.kind}: ${sample.text.slice(0, 40)}`, sample] as const))(
+    'replaces %s after a line break',
+    (_name, sample) => {
+      const redacted = new Redactor().redactValue({ note: `first line\n${sample.text}\tend`, list: [`x\n${sample.text}`] });
+      expect(JSON.stringify(redacted)).not.toContain(sample.value);
+      expect(redacted.note.startsWith('first line\n')).toBe(true);
+    },
+  );
+});
