@@ -33,7 +33,6 @@ export async function buildApp({ config, logger, store, deliberator }: AppOption
     bodyLimit: config.GUARD_MAX_BODY_BYTES,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    disableRequestLogging: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -35,10 +35,17 @@ export function toGuardError(error: unknown): GuardError {
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const location = (error as FastifyError).validationContext;
-    const details: ErrorDetail[] = error.validation.map((issue) => ({
-      path: fieldPath(location, issue.instancePath),
-      message: issue.message ?? 'invalid value',
-    }));
+    const details: ErrorDetail[] = error.validation.flatMap((issue) => {
+      // zod reports unknown fields as one issue on the parent object; name each field instead.
+      const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[] | undefined) : undefined;
+      if (unknownKeys) {
+        return unknownKeys.map((key) => ({
+          path: fieldPath(location, `${issue.instancePath}/${key}`),
+          message: 'unknown field; the request schema does not allow it',
+        }));
+      }
+      return [{ path: fieldPath(location, issue.instancePath), message: issue.message ?? 'invalid value' }];
+    });
     const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
     return new GuardError('GUARD_ERR_VALIDATION', `invalid request: ${summary}`, details);
   }

@@ -15,7 +15,7 @@ export interface DecisionResult {
   readonly decision: Decision;
   readonly confidence: number;
   readonly constraints: ConstraintResult[];
-  /** Why the decision came out as it did, for the trace. */
+  /** Reason for the decision, written into the trace. */
   readonly reason: string;
 }
 
@@ -34,8 +34,8 @@ export function conditionHolds(condition: Condition, observations: readonly Obse
 }
 
 /**
- * Estimates how sure the engine is: more distinct kinds of evidence and a risk far from the
- * thresholds raise it; a request with no concrete action, or likelihood and impact that
+ * Estimates the engine's confidence. More distinct kinds of evidence and a risk far from the
+ * thresholds raise it. A request with no concrete action, or likelihood and impact that
  * disagree, lower it.
  */
 function estimateConfidence(observations: readonly Observation[], risk: number, likelihood: number, impact: number, concreteAction: boolean, spec: Constitution): number {
@@ -61,8 +61,8 @@ function evaluateRules(config: RubricConfig, observations: readonly Observation[
 }
 
 /**
- * Decides in priority order: a hard constraint denies; a veto sets the least cautious decision
- * left; then risk is compared with the thresholds, and low confidence escalates.
+ * Decides in priority order. A hit hard constraint denies. Otherwise risk is compared with the
+ * thresholds and low confidence escalates, and then a hit veto raises the decision to its own.
  */
 export function decide(
   spec: Constitution,
@@ -78,7 +78,7 @@ export function decide(
 
   const hardHit = constraints.find((rule) => rule.kind === 'hard_constraint' && rule.hit);
   if (hardHit !== undefined) {
-    return { decision: 'deny', confidence: Math.max(confidence, 0.8), constraints, reason: `the hard constraint ${hardHit.id} is hit: ${hardHit.note}` };
+    return { decision: 'deny', confidence: Math.max(confidence, 0.8), constraints, reason: `the hard constraint ${hardHit.id} is hit: ${hardHit.note.replace(/\.$/, '')}` };
   }
 
   let decision: Decision;
@@ -102,7 +102,7 @@ export function decide(
     const floor = veto.decision ?? 'escalate';
     if (STRICTNESS[floor] > STRICTNESS[decision]) {
       decision = floor;
-      reason += `; the veto ${veto.id} raises the decision to ${floor}: ${veto.note}`;
+      reason += `; the veto ${veto.id} raises the decision to ${floor}: ${veto.note.replace(/\.$/, '')}`;
     }
   }
   return { decision, confidence, constraints, reason };

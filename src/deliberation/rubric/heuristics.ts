@@ -45,7 +45,7 @@ function thousandUsers(observations: readonly Observation[], factors: readonly F
   return { id: 'thousand_users', outcome: 'mixed', note: 'The senders of this action would have mixed intents; the factors decide.', shift: 0 };
 }
 
-/** Asks how a senior reviewer who knows attacks, and hates needless refusals, would judge it. */
+/** Asks how a senior reviewer who has seen many attacks, and hates needless refusals, would judge it. */
 function seniorReviewer(observations: readonly Observation[], factors: readonly FactorAssessment[], config: RubricConfig): HeuristicResult {
   const attack = ATTACK_KINDS.filter((kind) => hasObservation(observations, kind));
   if (attack.length > 0) {
@@ -59,7 +59,8 @@ function seniorReviewer(observations: readonly Observation[], factors: readonly 
   const alarming = observations.filter((observation) => (observation.effects.severity ?? 0) >= 0.3 && observation.kind !== 'user_requested');
   const requested = hasObservation(observations, 'user_requested') && !hasObservation(observations, 'unrequested_action');
   const scoped = !hasObservation(observations, 'bulk_scope') && !hasObservation(observations, 'exfiltration');
-  if (alarming.length > 0 && requested && scoped && factorScore(factors, 'consent') < 0.3) {
+  const harmfulPurpose = hasObservation(observations, 'harmful_request');
+  if (alarming.length > 0 && requested && scoped && !harmfulPurpose && factorScore(factors, 'consent') < 0.3) {
     const words = alarming.map((observation) => observation.detail).slice(0, 2).join(' ');
     return {
       id: 'senior_reviewer',
@@ -94,7 +95,7 @@ function dualNewspaper(factors: readonly FactorAssessment[], benefit: number, ri
   return { id: 'dual_newspaper', outcome: 'balanced', note: 'Neither headline would be fair, so the newspaper test does not move the risk.', shift: 0 };
 }
 
-/** Runs the three heuristics; each may shift the risk with a stated reason. */
+/** Runs the three heuristics. Each may shift the risk, with a stated reason. */
 export function checkHeuristics(
   observations: readonly Observation[],
   factors: readonly FactorAssessment[],
