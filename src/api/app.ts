@@ -16,6 +16,7 @@ import { handleError } from './error-handler.ts';
 import { constitutionRoutes } from './routes/constitutions.ts';
 import { deliberationRoutes } from './routes/deliberations.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
 import { trainingDataRoutes } from './routes/training-data.ts';
 import { verdictRoutes } from './routes/verdicts.ts';
 
@@ -61,6 +62,7 @@ export async function buildApp({ config, logger, store, deliberator }: AppOption
   await app.register(deliberationRoutes, { deliberator });
   await app.register(verdictRoutes, { store });
   await app.register(constitutionRoutes, { deliberator });
+  await app.register(hookRoutes, { deliberator });
   await app.register(trainingDataRoutes, { store, constitutions: deliberator.constitutions });
 
   app.addHook('onClose', async () => store.close());

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from '../config/config.ts';
 
 /** The package folder, which holds constitutions/ both for the sources and for the build in dist/. */
 export const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
@@ -24,7 +25,7 @@ export const IntegrationEnvSchema = z.object({
 export type IntegrationEnv = z.infer<typeof IntegrationEnvSchema>;
 
 /** Raised for an invalid integration setting; the message names the variable. */
-export class IntegrationSettingsError extends Error {
+export class IntegrationSettingsError extends ConfigError {
   override name = 'IntegrationSettingsError';
 }
 

@@ -41,6 +41,6 @@ export function describeFailure(tool: string, failure: string, blocking: 'deny' 
   const outcome = blocking === 'deny' ? 'so the call is blocked' : 'so a human must confirm the call';
   return shorten(
     `Deliberation Guard could not deliberate about this ${tool} call (${failure}), ${outcome}. ` +
-      'Check that the guard service is running and configured, then retry.',
+      'Tell the user: the guard setup needs attention before this call can run.',
   );
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { deadlineWithin } from '../../client/guard-client.ts';
 import type { LogSink } from '../../logger.ts';
 import { parseSettings } from '../settings.ts';
+import { withTimeout } from '../timeout.ts';
 import { openVerdictSource } from '../verdict-source.ts';
 import { blockingHookOutput, hookOutputForVerdict } from './hook-answer.ts';
 import { HookEnvSchema, failureModeFrom, type HookEnv } from './hook-options.ts';
@@ -35,7 +35,9 @@ async function conversationOf(input: PreToolUseInput, settings: HookEnv, log: Lo
   try {
     return await readTranscript(input.transcript_path);
   } catch (error) {
-    log.warn({ err: error, code: (error as NodeJS.ErrnoException).code }, 'transcript not read; deliberating without the conversation');
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') log.info({ path: input.transcript_path }, 'no transcript file; deliberating without the conversation');
+    else log.warn({ err: error, code }, 'transcript not read; deliberating without the conversation');
     return undefined;
   }
 }
@@ -57,12 +59,6 @@ async function deliberate(input: PreToolUseInput, settings: HookEnv, env: NodeJS
   }
 }
 
-/** Rejects after `ms` milliseconds; the timer does not keep the process alive. */
-async function timeoutAfter(ms: number): Promise<never> {
-  await sleep(ms, undefined, { ref: false });
-  throw new Error(`no verdict within ${ms} ms (DELIBERATION_GUARD_TIMEOUT_MS)`);
-}
-
 /**
  * Answers one PreToolUse event read from stdin. Never throws: every failure (bad input, bad
  * settings, an unreachable or failing service, a timeout, an engine error) becomes a blocking
@@ -76,7 +72,8 @@ export async function answerPreToolUse(stdinText: string, env: NodeJS.ProcessEnv
     tool = input.tool_name;
     const settings = parseSettings(HookEnvSchema, env);
     failureMode = settings.DELIBERATION_GUARD_ON_FAILURE;
-    return await Promise.race([deliberate(input, settings, env, log), timeoutAfter(settings.DELIBERATION_GUARD_TIMEOUT_MS)]);
+    const timeoutMs = settings.DELIBERATION_GUARD_TIMEOUT_MS;
+    return await withTimeout(deliberate(input, settings, env, log), timeoutMs, 'deliberation (DELIBERATION_GUARD_TIMEOUT_MS)');
   } catch (error) {
     const failure = (error as Error).message;
     log.error({ err: error, tool, failureMode }, 'hook could not deliberate; answering with the failure mode');

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  ToolListChangedNotificationSchema,
+  type CallToolRequest,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { deadlineWithin } from '../../client/guard-client.ts';
+import type { DeliberationRequestInput } from '../../deliberation/request.ts';
+import type { Verdict } from '../../deliberation/verdict.ts';
+import type { LogSink } from '../../logger.ts';
+import { describeFailure, describeVerdict } from '../verdict-reason.ts';
+import { withTimeout } from '../timeout.ts';
+import type { VerdictSource } from '../verdict-source.ts';
+import { confirmEscalation } from './escalation.ts';
+import { SessionHistory } from './session-history.ts';
+
+export interface DownstreamCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** The environment of the downstream server; the gateway passes its own on, so API tokens reach it. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface GatewayOptions {
+  readonly downstream: DownstreamCommand;
+  readonly source: VerdictSource;
+  readonly constitution: string;
+  /** Time budget of one deliberation in milliseconds. */
+  readonly timeoutMs: number;
+  readonly version: string;
+  readonly log: LogSink;
+}
+
+function toolError(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/**
+ * An MCP server that fronts another one: it lists the downstream server's tools unchanged and
+ * deliberates about every tools/call before forwarding it. Deny and failures return a tool
+ * error with the reason; escalate asks the user through elicitation when the client can.
+ */
+export class McpGateway {
+  private readonly downstream: Client;
+  private readonly history = new SessionHistory();
+  private readonly sessionId = `mcp_${randomUUID()}`;
+  private server: Server | undefined;
+  private markClosed: () => void = () => {};
+  /** Resolves when the client or the downstream server has ended the session. */
+  readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
+
+  constructor(private readonly options: GatewayOptions) {
+    this.downstream = new Client({ name: 'deliberation-guard-gateway', version: options.version });
+  }
+
+  /** Starts the downstream server, then serves the client on `upstream`. */
+  async start(upstream: Transport): Promise<void> {
+    const { command, args, env } = this.options.downstream;
+    await this.downstream.connect(new StdioClientTransport({ command, args: [...args], env: { ...env }, stderr: 'inherit' }));
+    if (!this.downstream.getServerCapabilities()?.tools) {
+      await this.downstream.close();
+      throw new Error(`the downstream MCP server (${command}) offers no tools, so there is nothing to guard`);
+    }
+
+    const downstreamInfo = this.downstream.getServerVersion();
+    const instructions = this.downstream.getInstructions();
+    const server = new Server(
+      { name: `deliberation-guard (${downstreamInfo?.name ?? command})`, version: this.options.version },
+      { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) },
+    );
+    server.setRequestHandler(ListToolsRequestSchema, (request, extra) => this.downstream.listTools(request.params, { signal: extra.signal }));
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.callTool(request.params, extra.signal));
+    this.downstream.setNotificationHandler(ToolListChangedNotificationSchema, () => server.sendToolListChanged());
+
+    this.downstream.onclose = () => {
+      this.options.log.warn({ command }, 'downstream MCP server exited; closing the gateway');
+      void server.close();
+    };
+    server.onclose = () => {
+      this.markClosed();
+      void this.downstream.close();
+    };
+    this.server = server;
+    await server.connect(upstream);
+    this.options.log.info({ downstream: downstreamInfo?.name, source: this.options.source.kind }, 'MCP gateway ready');
+  }
+
+  private request(params: CallToolRequest['params']): DeliberationRequestInput {
+    const clientName = this.server?.getClientVersion()?.name;
+    return {
+      constitution: this.options.constitution,
+      action: { tool: params.name, input: params.arguments ?? {} },
+      context: {
+        history: this.history.snapshot(),
+        session_id: this.sessionId,
+        ...(clientName ? { agent_id: clientName.slice(0, 256) } : {}),
+        metadata: { integration: 'mcp-gateway', downstream_server: this.downstream.getServerVersion()?.name },
+      },
+      deadline_ms: deadlineWithin(this.options.timeoutMs),
+    };
+  }
+
+  private async deliberate(params: CallToolRequest['params']): Promise<Verdict> {
+    return withTimeout(this.options.source.deliberate(this.request(params)), this.options.timeoutMs, 'deliberation (DELIBERATION_GUARD_TIMEOUT_MS)');
+  }
+
+  private async callTool(params: CallToolRequest['params'], signal: AbortSignal): Promise<CallToolResult> {
+    const tool = params.name;
+    let verdict: Verdict;
+    try {
+      verdict = await this.deliberate(params);
+    } catch (error) {
+      this.options.log.error({ err: error, tool }, 'gateway could not deliberate; the call is blocked');
+      return toolError(describeFailure(tool, (error as Error).message, 'deny'));
+    }
+    this.options.log.info({ verdictId: verdict.id, decision: verdict.decision, tool }, 'gateway verdict');
+
+    if (verdict.decision === 'deny') return toolError(describeVerdict(verdict, tool));
+    if (verdict.decision === 'escalate') {
+      const confirmation = await confirmEscalation(this.server!, verdict, tool, signal);
+      if (!confirmation.approved) return toolError(`${describeVerdict(verdict, tool)} ${confirmation.reason}`);
+      this.options.log.info({ verdictId: verdict.id, tool }, 'the user approved an escalated call');
+    }
+
+    const result = (await this.downstream.callTool(params, undefined, { signal })) as CallToolResult;
+    this.history.record(tool, result);
+    return result;
+  }
+}
