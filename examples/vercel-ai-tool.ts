@@ -1,6 +1,6 @@
 // A Vercel AI SDK tool whose execute function runs only after Deliberation Guard allowed the
-// call. On deny, guardTool throws GuardDeniedError; the AI SDK hands the error message (the
-// guard's reason) to the model as the tool's error result, and the command never runs.
+// call. On deny, guardTool throws GuardDeniedError and the command never runs. The AI SDK
+// then hands the error message, which is the guard's reason, to the model as the tool's error result.
 import { tool } from 'ai';
 import { z } from 'zod';
 import { guardTool, type GuardClient, type Verdict } from 'deliberation-guard/client';

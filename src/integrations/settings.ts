@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../config/config.ts';
 
-/** The package folder, which holds constitutions/ both for the sources and for the build in dist/. */
+/** The package folder, which contains constitutions/ both for the sources and for the build in dist/. */
 export const PACKAGE_ROOT = resolve(import.meta.dirname, '../..');
 
 /**
@@ -16,7 +16,7 @@ export const IntegrationEnvSchema = z.object({
   /** Time budget of one deliberation in milliseconds, connection included. */
   DELIBERATION_GUARD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   DELIBERATION_GUARD_CONSTITUTION: z.string().min(1).max(128).default('default'),
-  /** Where the embedded engine commits verdicts: `sqlite:PATH`. */
+  /** The store the embedded engine commits verdicts to: `sqlite:PATH`. */
   DELIBERATION_GUARD_DATABASE_URL: z
     .string()
     .regex(/^sqlite:.+$/, 'must be sqlite:PATH')

@@ -42,8 +42,12 @@ function parseHookStdout(result: CliResult): PreToolUseOutput {
   return PreToolUseOutputSchema.parse(JSON.parse(result.stdout));
 }
 
+let databaseCount = 0;
+
+/** The environment of an embedded-engine run, each with its own store so runs can overlap. */
 function embeddedEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return childEnv({ DELIBERATION_GUARD_DATABASE_URL: `sqlite:${join(dir, 'hook.sqlite')}`, ...extra });
+  databaseCount += 1;
+  return childEnv({ DELIBERATION_GUARD_DATABASE_URL: `sqlite:${join(dir, `hook-${databaseCount}.sqlite`)}`, ...extra });
 }
 
 /** Stdin of a regression case's step, as Claude Code would write it. */
@@ -107,7 +111,7 @@ describe('hook claude-code with the embedded engine', () => {
     expect(output.hookSpecificOutput?.permissionDecisionReason).toMatch(/verdict vrd_[0-9A-Z]{26}/);
   });
 
-  it('keeps stdout to one JSON line with debug logs and colours on (CASE-14 mcp-deny)', async () => {
+  it('keeps stdout one JSON line under debug logs', async () => {
     const { stdin, env } = caseStdin('CASE-14', 'mcp-deny');
     const result = await runCli(HOOK, stdin, embeddedEnv(env));
     const output = parseHookStdout(result);
@@ -117,7 +121,7 @@ describe('hook claude-code with the embedded engine', () => {
     expect(result.stderr).toContain('"level":20');
   });
 
-  it('answers bad stdin with deny and exit 0 (CASE-14 bad-stdin)', async () => {
+  it('denies bad stdin with exit 0', async () => {
     const { stdin } = caseStdin('CASE-14', 'bad-stdin');
     const result = await runCli(HOOK, stdin, embeddedEnv());
     const output = parseHookStdout(result);
@@ -141,7 +145,7 @@ describe('hook claude-code with the embedded engine', () => {
   });
 });
 
-describe('hook claude-code when the service fails (CASE-05)', () => {
+describe('hook claude-code when the service fails', () => {
   const input = caseStdin('CASE-05', 'unreachable').stdin;
 
   it('denies when the service is unreachable', async () => {
