@@ -21,7 +21,7 @@ function fieldPath(location: string | undefined, pointer: string): string {
   return path.length > 0 ? path : (location ?? '(body)');
 }
 
-/** Converts any thrown error into a GuardError; unknown errors become GUARD_ERR_INTERNAL. */
+/** Converts any thrown error into a GuardError. Unknown errors become GUARD_ERR_INTERNAL. */
 export function toGuardError(error: unknown): GuardError {
   if (error instanceof GuardError) return error;
   if (error instanceof UnknownConstitutionError) {
@@ -31,17 +31,17 @@ export function toGuardError(error: unknown): GuardError {
     return new GuardError('GUARD_ERR_ENGINE_UNAVAILABLE', error.message, { available: error.available });
   }
   if (error instanceof StoreUnavailableError) {
-    return new GuardError('GUARD_ERR_STORE_UNAVAILABLE', 'the verdict store is unavailable; no verdict was issued, retry later');
+    return new GuardError('GUARD_ERR_STORE_UNAVAILABLE', 'the verdict store is unavailable, so no verdict was issued. Retry later');
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const location = (error as FastifyError).validationContext;
     const details: ErrorDetail[] = error.validation.flatMap((issue) => {
-      // zod reports unknown fields as one issue on the parent object; name each field instead.
+      // zod reports unknown fields as one issue on the parent object, so each field is named here.
       const unknownKeys = issue.keyword === 'unrecognized_keys' ? (issue.params.keys as string[] | undefined) : undefined;
       if (unknownKeys) {
         return unknownKeys.map((key) => ({
           path: fieldPath(location, `${issue.instancePath}/${key}`),
-          message: 'unknown field; the request schema does not allow it',
+          message: 'unknown field, not allowed by the request schema',
         }));
       }
       return [{ path: fieldPath(location, issue.instancePath), message: issue.message ?? 'invalid value' }];

@@ -26,7 +26,7 @@ function usage(): string {
   return `Usage: deliberation-guard COMMAND [options]\n\nCommands:\n${lines.join('\n')}\n\nRun deliberation-guard COMMAND --help for a command's options.\n`;
 }
 
-/** Runs one command line and returns the exit code; errors are printed, never thrown. */
+/** Runs one command line and returns the exit code. Usage, configuration and constitution errors are printed; others propagate. */
 export async function main(argv: string[], io: CommandIo = process): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

@@ -167,7 +167,7 @@ export class SqliteVerdictStore implements VerdictStore {
   async ping(): Promise<void> {
     guarded('health check', () => {
       this.db.prepare('SELECT 1').get();
-      // A read-only or full file still answers SELECT; BEGIN IMMEDIATE takes the write lock.
+      // A read-only or full file still serves SELECT, so BEGIN IMMEDIATE also takes the write lock.
       this.db.exec('BEGIN IMMEDIATE; ROLLBACK;');
     });
   }

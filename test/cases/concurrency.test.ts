@@ -70,5 +70,5 @@ describe('concurrency: write contention and cross-talk', () => {
     const exported = await exportDuringBurst;
     for (const line of exported.split('\n').filter((entry) => entry.length > 0)) expect(() => JSON.parse(line)).not.toThrow();
     expect(service.logLines.join('\n')).not.toMatch(/SQLITE_BUSY|database is locked/);
-  });
+  }, 180_000);
 });

@@ -1,6 +1,7 @@
 import type { RubricConfig } from '../../constitution/rubric-config.ts';
 import type { FactorAssessment, FactorId, HeuristicId } from '../verdict.ts';
 import { hasObservation, type Observation } from './observation.ts';
+import { joinClauses } from './text.ts';
 
 export interface HeuristicResult {
   readonly id: HeuristicId;
@@ -16,11 +17,11 @@ function factorScore(factors: readonly FactorAssessment[], id: FactorId): number
 }
 
 function details(observations: readonly Observation[], kinds: readonly string[]): string {
-  return observations
+  const selected = observations
     .filter((observation) => kinds.includes(observation.kind))
     .map((observation) => observation.detail)
-    .slice(0, 2)
-    .join(' ');
+    .slice(0, 2);
+  return `${joinClauses(selected)}.`;
 }
 
 /** Imagines the same action from 1,000 senders: is the best policy for all of them to allow it? */

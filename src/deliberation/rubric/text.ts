@@ -30,7 +30,26 @@ export function foldText(text: string): string {
   return text.toLowerCase().replace(/\s+/g, ' ');
 }
 
-/** Compiles a constitution pattern: case-insensitive and Unicode-aware. */
+/** Compiled patterns by source; constitutions are loaded once, so the set stays small. */
+const compiledPatterns = new Map<string, RegExp>();
+
+/** Compiles a constitution pattern, case-insensitive and Unicode-aware, once per source. */
 export function compilePattern(source: string): RegExp {
-  return new RegExp(source, 'iu');
+  let pattern = compiledPatterns.get(source);
+  if (!pattern) {
+    pattern = new RegExp(source, 'iu');
+    compiledPatterns.set(source, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * Joins finding details into one clause list for a sentence: trailing periods go, and a
+ * leading capital is lowered unless it starts an acronym or a name such as `AWS`.
+ */
+export function joinClauses(details: readonly string[]): string {
+  return details
+    .map((detail) => detail.trim().replace(/\.$/, ''))
+    .map((detail) => (/^[A-Z][a-z]/.test(detail) ? detail[0]!.toLowerCase() + detail.slice(1) : detail))
+    .join('; ');
 }

@@ -25,7 +25,7 @@ function describeNormalisation(action: NormalisedAction): string {
       );
     }
   } else {
-    parts.push(`The tool ${action.tool} acts on ${judged.length} input value(s): ${judged.slice(0, 4).map((leaf) => leaf.path).join(', ')}.`);
+    parts.push(`The tool ${action.tool} acts on ${judged.length} input ${judged.length === 1 ? 'value' : 'values'}: ${judged.slice(0, 4).map((leaf) => leaf.path).join(', ')}.`);
   }
   if (setAside.length > 0) parts.push(`Fields that are not executed (${setAside.slice(0, 4).join(', ')}) were set aside: they neither raise nor lower the risk.`);
   return parts.join(' ');

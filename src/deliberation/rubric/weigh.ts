@@ -1,6 +1,7 @@
 import type { Constitution } from '../../constitution/schema.ts';
 import { FACTOR_IDS, type Evidence, type FactorAssessment, type FactorId } from '../verdict.ts';
 import type { Observation } from './observation.ts';
+import { joinClauses } from './text.ts';
 
 /** Factor scores, benefit and the harm estimate they add up to. */
 export interface Weighing {
@@ -51,9 +52,9 @@ function describeFactor(id: FactorId, score: number, base: number, ranked: reado
   const lowered = ranked.filter((observation) => (observation.effects[id] ?? 0) < 0);
   if (ranked.length === 0) return `No finding bears on ${id}, so it stays at its base of ${base}.`;
   const parts: string[] = [];
-  if (raised.length > 0) parts.push(`raised by: ${raised.slice(0, 2).map((observation) => observation.detail).join(' ')}`);
-  if (lowered.length > 0) parts.push(`lowered by: ${lowered.slice(0, 2).map((observation) => observation.detail).join(' ')}`);
-  return `${id} ${score}, ${parts.join('; ')}`;
+  if (raised.length > 0) parts.push(`raised because ${joinClauses(raised.slice(0, 2).map((observation) => observation.detail))}`);
+  if (lowered.length > 0) parts.push(`lowered because ${joinClauses(lowered.slice(0, 2).map((observation) => observation.detail))}`);
+  return `${id} ${score}, ${parts.join(', and ')}.`;
 }
 
 function weightedMean(scores: ReadonlyMap<FactorId, number>, ids: readonly FactorId[], spec: Constitution): number {
