@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreToolUseOutputSchema, type PreToolUseOutput } from '../../src/integrations/claude-code/hook-schema.ts';
 import { regressionCase } from '../helpers/cases.ts';
 import {
+  SPAWN_TIMEOUT_MS,
   TOOL_CALLS,
   childEnv,
   hookInput,
@@ -58,7 +59,7 @@ function caseStdin(id: string, label: string): { stdin: string; env: Record<stri
   return { stdin: typeof cli.stdin === 'string' ? cli.stdin : JSON.stringify(cli.stdin), env: cli.env ?? {} };
 }
 
-describe('hook claude-code against a running service', () => {
+describe('hook claude-code against a running service', { timeout: SPAWN_TIMEOUT_MS }, () => {
   for (const call of TOOL_CALLS) {
     it(`answers ${call.name} from the service's verdict`, async () => {
       const input = hookInput(call.name, call.input, { tool_use_id: `toolu_${call.name}` });
@@ -103,7 +104,7 @@ describe('hook claude-code against a running service', () => {
   });
 });
 
-describe('hook claude-code with the embedded engine', () => {
+describe('hook claude-code with the embedded engine', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('denies rm -rf of a home folder without a service', async () => {
     const input = hookInput('Bash', { command: 'rm -rf ~/work', description: 'Remove old work dir' });
     const output = parseHookStdout(await runCli(HOOK, JSON.stringify(input), embeddedEnv()));
@@ -145,7 +146,7 @@ describe('hook claude-code with the embedded engine', () => {
   });
 });
 
-describe('hook claude-code when the service fails', () => {
+describe('hook claude-code when the service fails', { timeout: SPAWN_TIMEOUT_MS }, () => {
   const input = caseStdin('CASE-05', 'unreachable').stdin;
 
   it('denies when the service is unreachable', async () => {

@@ -6,6 +6,9 @@ import { startTestService, type TestService } from '../helpers/service.ts';
 
 export const bin = join(import.meta.dirname, '../../bin/deliberation-guard.js');
 
+/** Per-test budget of tests that start Node processes, which take seconds each on a loaded 2-core machine. */
+export const SPAWN_TIMEOUT_MS = 90_000;
+
 export interface CliResult {
   code: number | null;
   stdout: string;

@@ -8,7 +8,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ElicitRequestSchema, type CallToolResult, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteVerdictStore } from '../../src/store/sqlite-store.ts';
-import { bin, childEnv, startListeningService, type ListeningService } from './helpers.ts';
+import { SPAWN_TIMEOUT_MS, bin, childEnv, startListeningService, type ListeningService } from './helpers.ts';
 
 const root = join(import.meta.dirname, '../..');
 const fixture = join(import.meta.dirname, '../fixtures/mcp/notes-server.ts');
@@ -57,7 +57,7 @@ async function connect(command: string[], env: Record<string, string>, answers?:
 }
 
 function gatewayCommand(options: string[] = []): string[] {
-  return [process.execPath, join(root, 'bin/deliberation-guard.js'), 'mcp-proxy', ...options, '--', ...fixtureCommand];
+  return [process.execPath, bin, 'mcp-proxy', ...options, '--', ...fixtureCommand];
 }
 
 function audited(session: Session): string[] {
@@ -73,7 +73,7 @@ async function call(session: Session, name: string, args: Record<string, unknown
   return (await session.client.callTool({ name, arguments: args })) as CallToolResult;
 }
 
-describe('mcp-proxy with the embedded engine', () => {
+describe('mcp-proxy with the embedded engine', { timeout: SPAWN_TIMEOUT_MS }, () => {
   let databaseFile: string;
   let session: Session;
 
@@ -104,6 +104,17 @@ describe('mcp-proxy with the embedded engine', () => {
     } finally {
       await direct.close();
     }
+  });
+
+  it('passes resources and prompts through', async () => {
+    const resources = await session.client.listResources();
+    expect(resources.resources.map((resource) => resource.uri)).toEqual(['notes://shopping-list']);
+    const read = await session.client.readResource({ uri: 'notes://shopping-list' });
+    expect(read.contents).toEqual([{ uri: 'notes://shopping-list', text: 'milk, bread' }]);
+
+    const prompt = await session.client.getPrompt({ name: 'summarise_notes', arguments: { tone: 'brief' } });
+    expect(prompt.messages[0]?.content).toEqual({ type: 'text', text: 'Summarise my notes in a brief tone.' });
+    expect(audited(session)).toEqual([]);
   });
 
   it('forwards an allowed call and returns its result', async () => {
@@ -144,7 +155,7 @@ describe('mcp-proxy with the embedded engine', () => {
   });
 });
 
-describe('mcp-proxy with an eliciting client', () => {
+describe('mcp-proxy with an eliciting client', { timeout: SPAWN_TIMEOUT_MS }, () => {
   it('runs an escalated call only when the user approves', async () => {
     const answers: ElicitResult[] = [{ action: 'accept', content: { approve: true } }, { action: 'decline' }];
     const session = await connect(gatewayCommand(), { DELIBERATION_GUARD_DATABASE_URL: `sqlite:${join(dir, 'eliciting.sqlite')}` }, answers);
@@ -164,7 +175,7 @@ describe('mcp-proxy with an eliciting client', () => {
   });
 });
 
-describe('mcp-proxy against a service', () => {
+describe('mcp-proxy against a service', { timeout: SPAWN_TIMEOUT_MS }, () => {
   let service: ListeningService;
 
   beforeAll(async () => {

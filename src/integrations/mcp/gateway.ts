@@ -17,7 +17,8 @@ import type { LogSink } from '../../logger.ts';
 import { describeFailure, describeVerdict } from '../verdict-reason.ts';
 import { withTimeout } from '../timeout.ts';
 import type { VerdictSource } from '../verdict-source.ts';
-import { confirmEscalation } from './escalation.ts';
+import { confirmEscalation, type Confirmation } from './escalation.ts';
+import { forwardResourcesAndPrompts, passthroughCapabilities } from './passthrough.ts';
 import { SessionHistory } from './session-history.ts';
 
 export interface DownstreamCommand {
@@ -63,20 +64,23 @@ export class McpGateway {
   async start(upstream: Transport): Promise<void> {
     const { command, args, env } = this.options.downstream;
     await this.downstream.connect(new StdioClientTransport({ command, args: [...args], env: { ...env }, stderr: 'inherit' }));
-    if (!this.downstream.getServerCapabilities()?.tools) {
+    const downstreamCapabilities = this.downstream.getServerCapabilities();
+    if (!downstreamCapabilities?.tools) {
       await this.downstream.close();
       throw new Error(`the downstream MCP server (${command}) offers no tools, so there is nothing to guard`);
     }
 
     const downstreamInfo = this.downstream.getServerVersion();
     const instructions = this.downstream.getInstructions();
+    const passthrough = passthroughCapabilities(downstreamCapabilities);
     const server = new Server(
       { name: `deliberation-guard (${downstreamInfo?.name ?? command})`, version: this.options.version },
-      { capabilities: { tools: { listChanged: true } }, ...(instructions ? { instructions } : {}) },
+      { capabilities: { tools: { listChanged: true }, ...passthrough }, ...(instructions ? { instructions } : {}) },
     );
     server.setRequestHandler(ListToolsRequestSchema, (request, extra) => this.downstream.listTools(request.params, { signal: extra.signal }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.callTool(request.params, extra.signal));
     this.downstream.setNotificationHandler(ToolListChangedNotificationSchema, () => server.sendToolListChanged());
+    forwardResourcesAndPrompts(server, this.downstream, passthrough);
 
     this.downstream.onclose = () => {
       this.options.log.warn({ command }, 'downstream MCP server exited; closing the gateway');
@@ -110,6 +114,16 @@ export class McpGateway {
     return withTimeout(this.options.source.deliberate(this.request(params)), this.options.timeoutMs, 'deliberation (DELIBERATION_GUARD_TIMEOUT_MS)');
   }
 
+  /** Asks the user about an escalated call; a failed question leaves the call blocked. */
+  private async confirm(verdict: Verdict, tool: string, signal: AbortSignal): Promise<Confirmation> {
+    try {
+      return await confirmEscalation(this.server!, verdict, tool, signal);
+    } catch (error) {
+      this.options.log.error({ err: error, verdictId: verdict.id, tool }, 'elicitation failed; the escalated call is blocked');
+      return { approved: false, reason: `Asking the user failed (${(error as Error).message}), so the call was not run.` };
+    }
+  }
+
   private async callTool(params: CallToolRequest['params'], signal: AbortSignal): Promise<CallToolResult> {
     const tool = params.name;
     let verdict: Verdict;
@@ -123,7 +137,7 @@ export class McpGateway {
 
     if (verdict.decision === 'deny') return toolError(describeVerdict(verdict, tool));
     if (verdict.decision === 'escalate') {
-      const confirmation = await confirmEscalation(this.server!, verdict, tool, signal);
+      const confirmation = await this.confirm(verdict, tool, signal);
       if (!confirmation.approved) return toolError(`${describeVerdict(verdict, tool)} ${confirmation.reason}`);
       this.options.log.info({ verdictId: verdict.id, tool }, 'the user approved an escalated call');
     }
