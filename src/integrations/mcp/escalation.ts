@@ -2,8 +2,8 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Verdict } from '../../deliberation/verdict.ts';
 import { describeVerdict } from '../verdict-reason.ts';
 
-/** How each elicitation result other than an approval reads in the tool error. */
-const REFUSALS = { accept: 'did not approve', decline: 'declined', cancel: 'cancelled the question' } as const;
+/** Wording of each elicitation result that is not an approval, for the tool error. */
+const NOT_APPROVED_WORDING = { accept: 'did not approve', decline: 'declined', cancel: 'cancelled the question' } as const;
 
 /** The outcome of asking a human about an escalated call. */
 export type Confirmation = { approved: true } | { approved: false; reason: string };
@@ -29,5 +29,5 @@ export async function confirmEscalation(server: Server, verdict: Verdict, tool: 
     { signal },
   );
   if (result.action === 'accept' && result.content?.approve === true) return { approved: true };
-  return { approved: false, reason: `The user ${REFUSALS[result.action]}, so the call was not run.` };
+  return { approved: false, reason: `The user ${NOT_APPROVED_WORDING[result.action]}, so the call was not run.` };
 }

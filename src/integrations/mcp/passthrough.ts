@@ -12,8 +12,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 
 /**
- * The resource and prompt capabilities the gateway offers: the downstream server's, without
- * resource subscriptions, which the gateway does not forward.
+ * Returns the resource and prompt capabilities the gateway offers: the downstream server's,
+ * without resource subscriptions, which the gateway does not forward.
  */
 export function passthroughCapabilities(downstream: ServerCapabilities): ServerCapabilities {
   return {
