@@ -29,7 +29,7 @@ function parseHookInput(text: string): PreToolUseInput {
   return parsed.data;
 }
 
-/** Reads the conversation from the transcript; returns undefined when reading is off or the file is missing or unreadable. */
+/** Reads the conversation from the transcript, or returns undefined when that is off or fails. */
 async function conversationOf(input: PreToolUseInput, settings: HookEnv, log: LogSink): Promise<ConversationContext | undefined> {
   if (!settings.DELIBERATION_GUARD_TRANSCRIPT || !input.transcript_path) return undefined;
   try {
@@ -60,9 +60,10 @@ async function deliberate(input: PreToolUseInput, settings: HookEnv, env: NodeJS
 }
 
 /**
- * Returns the hook output for one PreToolUse event read from stdin. Never throws: every failure (bad input, bad
- * settings, an unreachable or failing service, a timeout, an engine error) becomes a blocking
- * answer in the configured failure mode, so Claude Code never runs the tool unchecked.
+ * Returns the hook output for one PreToolUse event read from stdin. Never throws: every
+ * failure (bad input, bad settings, an unreachable or failing service, a timeout, an engine
+ * error) becomes a blocking answer in the configured failure mode, so Claude Code never runs
+ * the tool unchecked.
  */
 export async function answerPreToolUse(stdinText: string, env: NodeJS.ProcessEnv, log: LogSink): Promise<PreToolUseOutput> {
   let tool = 'tool';
