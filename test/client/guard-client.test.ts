@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The package's own export, resolved to the build in dist/ as a consumer would import it.
 import {
@@ -38,6 +43,30 @@ async function startFixedServer(status: number, body: string): Promise<{ url: st
 }
 
 const DELETE_REPOSITORY = { tool: 'delete_repository', input: { owner: 'acme', repo: 'website' } };
+
+describe('deliberation-guard/client in a consumer project', () => {
+  it('imports and checks with plain Node', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'guard-consumer-'));
+    try {
+      mkdirSync(join(project, 'node_modules'));
+      symlinkSync(join(import.meta.dirname, '../..'), join(project, 'node_modules/deliberation-guard'), 'dir');
+      const script = join(project, 'check.mjs');
+      writeFileSync(
+        script,
+        [
+          "import { GuardClient } from 'deliberation-guard/client';",
+          'const guard = new GuardClient({ baseUrl: process.argv[2] });',
+          "const verdict = await guard.check({ tool: 'Bash', input: { command: 'ls -la' } }, { user_request: 'List the files here' });",
+          'console.log(verdict.decision);',
+        ].join('\n'),
+      );
+      const { stdout } = await promisify(execFile)(process.execPath, [script, service.url], { cwd: project });
+      expect(stdout.trim()).toBe('allow');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('GuardClient.check', () => {
   it('returns the committed verdict', async () => {
