@@ -19,6 +19,29 @@ export const ConfigSchema = z.object({
   GUARD_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   /** Deadline for an LLM engine when the request sets none, in milliseconds. */
   GUARD_DEFAULT_DEADLINE_MS: z.coerce.number().int().min(1).default(15_000),
+
+  /** Anthropic API base URL; unset means the SDK's default (the public API). */
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  /** Model of the claude engine. It must accept a forced tool choice with thinking disabled. */
+  GUARD_CLAUDE_MODEL: z.string().min(1).default('claude-sonnet-5'),
+  /** Base URL of an OpenAI-compatible server (vLLM, llama.cpp, Ollama); setting it enables the engine. */
+  GUARD_OPENAI_BASE_URL: z.url().optional(),
+  /** Key sent to the OpenAI-compatible server; local servers usually accept any value. */
+  GUARD_OPENAI_API_KEY: z.string().min(1).default('unused'),
+  /** Model name the OpenAI-compatible server serves; required when GUARD_OPENAI_BASE_URL is set. */
+  GUARD_OPENAI_MODEL: z.string().min(1).optional(),
+  /** How the OpenAI-compatible engine asks for the verdict: a forced tool call, or JSON-schema output. */
+  GUARD_OPENAI_OUTPUT: z.enum(['tools', 'json_schema']).default('tools'),
+  /** Largest answer of an LLM engine, in tokens; a longer answer is truncated and retried once. */
+  GUARD_LLM_MAX_TOKENS: z.coerce.number().int().min(256).max(128_000).default(4096),
+  /** Sampling temperature of the OpenAI-compatible engine; the Anthropic API rejects one since version 2026-10-21. */
+  GUARD_LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+  /** Upper bound of one HTTP attempt to an LLM API in milliseconds; the request's deadline also bounds it. */
+  GUARD_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
+  /** SDK retries of 408, 409, 429, 5xx and 529 answers and of connection errors, with exponential backoff. */
+  GUARD_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** LLM engine behind the cascade's grey band; unset means claude when configured, else openai-compatible. */
+  GUARD_CASCADE_LLM: z.enum(['claude', 'openai-compatible']).optional(),
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;

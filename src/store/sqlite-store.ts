@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
+import { filterConditions, whereSql } from './filter-sql.ts';
+import { GroupCommit } from './group-commit.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 
 /** Rows read per query when scanning; bounds memory during exports. */
@@ -17,32 +19,15 @@ interface VerdictRow {
 
 const COLUMNS = 'verdict, request, review';
 
-/** Builds the WHERE clause for a filter with bound parameters; values never enter the SQL text. */
+/** Builds the WHERE clause for a filter with named parameters @p0, @p1, …; values never enter the SQL text. */
 function whereClause(filter: VerdictFilter, extra: string[] = []): { sql: string; params: Record<string, string> } {
-  const conditions = [...extra];
   const params: Record<string, string> = {};
-  if (filter.decision) {
-    conditions.push('decision = @decision');
-    params.decision = filter.decision;
-  }
-  if (filter.constitution) {
-    conditions.push('constitution_id = @constitution');
-    params.constitution = filter.constitution;
-  }
-  if (filter.tool) {
-    conditions.push('tool = @tool');
-    params.tool = filter.tool;
-  }
-  if (filter.since) {
-    conditions.push('created_at >= @since');
-    params.since = new Date(filter.since).toISOString();
-  }
-  if (filter.reviewed !== undefined) conditions.push(filter.reviewed ? 'reviewed_at IS NOT NULL' : 'reviewed_at IS NULL');
-  if (filter.until) {
-    conditions.push('created_at < @until');
-    params.until = new Date(filter.until).toISOString();
-  }
-  return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+  const bind = (value: string): string => {
+    const name = `p${Object.keys(params).length}`;
+    params[name] = value;
+    return `@${name}`;
+  };
+  return { sql: whereSql([...extra, ...filterConditions(filter, bind)]), params };
 }
 
 function toStored(row: VerdictRow): StoredVerdict {
@@ -65,6 +50,7 @@ export class SqliteVerdictStore implements VerdictStore {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement<[string], VerdictRow>;
   private readonly setReview: Database.Statement;
+  private readonly writes: GroupCommit<Record<string, string | number>>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -80,6 +66,13 @@ export class SqliteVerdictStore implements VerdictStore {
     );
     this.byId = this.db.prepare(`SELECT ${COLUMNS} FROM verdicts WHERE id = ?`);
     this.setReview = this.db.prepare('UPDATE verdicts SET review = @review, reviewed_at = @reviewed_at WHERE id = @id');
+    const insertMany = this.db.transaction((rows: Array<Record<string, string | number>>) => {
+      for (const row of rows) this.insert.run(row);
+    });
+    this.writes = new GroupCommit(
+      (rows) => guarded('insert', () => insertMany(rows)),
+      (row) => guarded('insert', () => this.insert.run(row)),
+    );
   }
 
   private migrate(): void {
@@ -99,22 +92,20 @@ export class SqliteVerdictStore implements VerdictStore {
   }
 
   async append({ verdict, request }: StoredVerdict): Promise<void> {
-    guarded('insert', () =>
-      this.insert.run({
-        id: verdict.id,
-        created_at: verdict.created_at,
-        decision: verdict.decision,
-        constitution_id: verdict.constitution.id,
-        constitution_version: verdict.constitution.version,
-        engine: verdict.engine.id,
-        decided_by: verdict.engine.decided_by,
-        tool: request.action.tool,
-        risk: verdict.risk,
-        training_eligible: verdict.training.eligible ? 1 : 0,
-        verdict: JSON.stringify(verdict),
-        request: JSON.stringify(request),
-      }),
-    );
+    return this.writes.write({
+      id: verdict.id,
+      created_at: verdict.created_at,
+      decision: verdict.decision,
+      constitution_id: verdict.constitution.id,
+      constitution_version: verdict.constitution.version,
+      engine: verdict.engine.id,
+      decided_by: verdict.engine.decided_by,
+      tool: request.action.tool,
+      risk: verdict.risk,
+      training_eligible: verdict.training.eligible ? 1 : 0,
+      verdict: JSON.stringify(verdict),
+      request: JSON.stringify(request),
+    });
   }
 
   async get(id: string): Promise<StoredVerdict | undefined> {
@@ -173,6 +164,8 @@ export class SqliteVerdictStore implements VerdictStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.flush();
+    this.db.close();
   }
 }

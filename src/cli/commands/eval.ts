@@ -4,17 +4,26 @@ import { ConstitutionFileError, loadConstitutions } from '../../constitution/loa
 import { DatasetFileError, readDataset, type DatasetCase } from '../../eval/dataset.ts';
 import { computeMetrics, metricsByCategory } from '../../eval/metrics.ts';
 import { formatReport, type EvalReport } from '../../eval/report.ts';
-import { runCases } from '../../eval/runner.ts';
+import { runCases, toDeliberationRequest } from '../../eval/runner.ts';
+import { ConfigError, loadConfig } from '../../config/config.ts';
+import type { LoadedConstitution } from '../../constitution/schema.ts';
+import type { Engine } from '../../deliberation/engine.ts';
+import { createEngines } from '../../deliberation/engines.ts';
+import { ENGINE_IDS, EngineIdSchema } from '../../deliberation/request.ts';
+import type { ScoredCase } from '../../eval/metrics.ts';
+import { createLogger } from '../../logger.ts';
 
 /** Runs with more cases than this show a progress bar, when stderr is a terminal. */
 const PROGRESS_MIN_CASES = 50;
 
-const USAGE = `usage: deliberation-guard eval FILE... [--constitution ID] [--json] [--limit N]
+const USAGE = `usage: deliberation-guard eval FILE... [--constitution ID] [--engine ID] [--json] [--limit N]
 
-Runs the rubric engine on labelled JSONL cases and prints precision, recall and F1 for
+Runs an engine (default: rubric) on labelled JSONL cases and prints precision, recall and F1 for
 "unsafe" (deny and escalate both block) and the share of safe cases blocked.
 
   --constitution ID  constitution to judge under (default: default)
+  --engine ID        engine to judge with: ${ENGINE_IDS.join(', ')} (default: rubric); the
+                     LLM engines read their settings from the environment, as the service does
   --json             print one JSON object instead of the table
   --limit N          judge only the first N cases of each file
 `;
@@ -22,6 +31,44 @@ Runs the rubric engine on labelled JSONL cases and prints precision, recall and 
 interface EvalIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Environment the LLM engines are configured from; defaults to the process's. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Counts of what decided each case and, for the cascade, of the tier that settled it. */
+interface EngineCounts {
+  decided_by: Record<string, number>;
+  tiers: Record<string, number>;
+}
+
+/** Runs the cases one after another on an engine, each under the configured default deadline. */
+async function runCasesOnEngine(
+  cases: readonly DatasetCase[],
+  constitution: LoadedConstitution,
+  engine: Engine,
+  deadlineMs: number,
+  onProgress: () => void,
+): Promise<{ scored: ScoredCase[]; counts: EngineCounts }> {
+  const log = createLogger('error');
+  const counts: EngineCounts = { decided_by: {}, tiers: engine.id === 'cascade' ? { rubric: 0, llm: 0 } : {} };
+  const scored: ScoredCase[] = [];
+  for (const testCase of cases) {
+    const request = toDeliberationRequest(testCase, constitution.spec.id);
+    const deadline = Date.now() + deadlineMs;
+    const deliberation = await engine.deliberate({ request, constitution, signal: AbortSignal.timeout(deadlineMs), deadline, log });
+    const { decided_by: decidedBy, tier } = deliberation.engine;
+    counts.decided_by[decidedBy] = (counts.decided_by[decidedBy] ?? 0) + 1;
+    if (tier) counts.tiers[tier] = (counts.tiers[tier] ?? 0) + 1;
+    scored.push({ id: testCase.id, label: testCase.label, decision: deliberation.decision, category: testCase.category });
+    onProgress();
+  }
+  return { scored, counts };
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ');
 }
 
 function fail(io: EvalIo, message: string): number {
@@ -46,6 +93,7 @@ export async function runEvalCommand(argv: string[], io: EvalIo): Promise<number
       allowPositionals: true,
       options: {
         constitution: { type: 'string', default: 'default' },
+        engine: { type: 'string', default: 'rubric' },
         json: { type: 'boolean', default: false },
         limit: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -67,11 +115,14 @@ export async function runEvalCommand(argv: string[], io: EvalIo): Promise<number
     if (!Number.isInteger(limit) || limit < 1) return fail(io, `invalid --limit "${values.limit}": expected a whole number of cases, 1 or more`);
   }
 
-  let spec;
+  const engineId = EngineIdSchema.safeParse(values.engine);
+  if (!engineId.success) return fail(io, `invalid --engine "${values.engine}": expected one of ${ENGINE_IDS.join(', ')}`);
+
+  let constitution;
   try {
     const constitutions = loadConstitutions(constitutionsDir());
-    spec = constitutions.get(values.constitution)?.spec;
-    if (spec === undefined) {
+    constitution = constitutions.get(values.constitution);
+    if (constitution === undefined) {
       return fail(io, `constitution "${values.constitution}" not found; known: ${[...constitutions.keys()].join(', ')}`);
     }
   } catch (error) {
@@ -90,18 +141,42 @@ export async function runEvalCommand(argv: string[], io: EvalIo): Promise<number
     }
   }
 
+  let engine: Engine | undefined;
+  let deadlineMs = 0;
+  if (engineId.data !== 'rubric') {
+    try {
+      const config = loadConfig(io.env);
+      engine = createEngines(config).get(engineId.data);
+      deadlineMs = config.GUARD_DEFAULT_DEADLINE_MS;
+    } catch (error) {
+      if (error instanceof ConfigError) return fail(io, error.message);
+      throw error;
+    }
+    if (engine === undefined) return fail(io, `the ${engineId.data} engine is not configured: see docs/engines.md for its settings`);
+  }
+
   const showProgress = cases.length > PROGRESS_MIN_CASES && (io.stderr as NodeJS.WriteStream).isTTY === true;
   const bar = showProgress ? new cliProgress.SingleBar({ stream: io.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
   bar?.start(cases.length, 0);
-  const scored = runCases(cases, spec, () => bar?.increment());
+  const run = engine
+    ? await runCasesOnEngine(cases, constitution, engine, deadlineMs, () => bar?.increment())
+    : { scored: runCases(cases, constitution.spec, () => bar?.increment()), counts: undefined };
   bar?.stop();
 
   const report: EvalReport = {
-    constitution: spec.id,
+    constitution: constitution.spec.id,
     files: positionals,
-    ...computeMetrics(scored),
-    by_category: metricsByCategory(scored),
+    ...computeMetrics(run.scored),
+    by_category: metricsByCategory(run.scored),
   };
-  io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify({ ...report, engine: engineId.data, ...run.counts })}\n`);
+    return 0;
+  }
+  io.stdout.write(formatReport(report));
+  if (run.counts) {
+    const tiers = Object.keys(run.counts.tiers).length > 0 ? `; tiers: ${formatCounts(run.counts.tiers)}` : '';
+    io.stdout.write(`engine ${engineId.data}; decided by: ${formatCounts(run.counts.decided_by)}${tiers}\n`);
+  }
   return 0;
 }

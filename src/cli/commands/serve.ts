@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.ts';
+import { logEngineSetup } from '../../deliberation/engines.ts';
 import { createService } from '../../service.ts';
 import { EXIT, type CommandIo } from '../io.ts';
 
@@ -7,7 +8,7 @@ export const SERVE_HELP = `Usage: deliberation-guard serve
 
 Starts the HTTP service. Configuration comes from the environment:
   HOST, PORT                 where to listen (default 127.0.0.1:8787)
-  DATABASE_URL               sqlite:PATH (default sqlite:./data/verdicts.sqlite)
+  DATABASE_URL               sqlite:PATH or a postgres:// URL (default sqlite:./data/verdicts.sqlite)
   GUARD_ENGINE               default engine (default rubric)
   GUARD_CONSTITUTIONS_DIR    constitution folder (default ./constitutions)
   LOG_LEVEL                  pino level (default info)
@@ -24,6 +25,7 @@ export async function runServeCommand(argv: string[], io: CommandIo): Promise<nu
     { host: config.HOST, port: config.PORT, engine: config.GUARD_ENGINE, database: config.DATABASE_URL.split(':')[0] },
     'deliberation guard listening',
   );
+  logEngineSetup(logger, config);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {

@@ -1,0 +1,30 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { burstStep, expectBurstStored, sendBurst, type StoredBurstRow } from '../helpers/burst.ts';
+import { createTestSchema, type TestSchema } from '../helpers/postgres.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
+
+let schema: TestSchema;
+let services: TestService[];
+let baseUrls: string[];
+
+beforeAll(async () => {
+  schema = await createTestSchema();
+  services = await Promise.all([startTestService({ DATABASE_URL: schema.url }), startTestService({ DATABASE_URL: schema.url })]);
+  baseUrls = await Promise.all(services.map((service) => service.app.listen({ host: '127.0.0.1', port: 0 })));
+});
+afterAll(async () => {
+  await Promise.all((services ?? []).map((service) => service.stop()));
+  await schema?.drop();
+});
+
+describe('concurrency on PostgreSQL with two instances', () => {
+  // 800 deliberations over HTTP can take longer than the default 30 s test timeout on a busy machine.
+  it('stores every verdict once, for the request it answered', { timeout: 180_000 }, async () => {
+    const burst = burstStep();
+    const results = await sendBurst(burst, baseUrls);
+
+    const rows = await schema.query<StoredBurstRow>('SELECT id, decision, request FROM verdicts');
+    expectBurstStored(burst, results, rows.rows);
+    for (const service of services) expect(service.logLines.filter((line) => line.includes('"level":50'))).toEqual([]);
+  });
+});
