@@ -11,8 +11,8 @@ import { SqliteVerdictStore } from '../../src/store/sqlite-store.ts';
 import { SPAWN_TIMEOUT_MS, bin, childEnv, startListeningService, type ListeningService } from './helpers.ts';
 
 const root = join(import.meta.dirname, '../..');
-const fixture = join(import.meta.dirname, '../fixtures/mcp/notes-server.ts');
-const fixtureCommand = [process.execPath, '--import', 'tsx', fixture];
+const fixture = join(import.meta.dirname, '../fixtures/mcp/notes-server.mjs');
+const fixtureCommand = [process.execPath, fixture];
 
 let dir: string;
 
