@@ -53,6 +53,7 @@ export class McpGateway {
   private readonly sessionId = `mcp_${randomUUID()}`;
   private server: Server | undefined;
   private markClosed: () => void = () => {};
+  private closing = false;
   /** Resolves when the client or the downstream server has ended the session. */
   readonly closed = new Promise<void>((resolve) => (this.markClosed = resolve));
 
@@ -83,16 +84,22 @@ export class McpGateway {
     forwardResourcesAndPrompts(server, this.downstream, passthrough);
 
     this.downstream.onclose = () => {
-      this.options.log.warn({ command }, 'downstream MCP server exited; closing the gateway');
-      void server.close();
+      if (!this.closing) this.options.log.warn({ command }, 'downstream MCP server exited; closing the gateway');
+      this.shutDown();
     };
-    server.onclose = () => {
-      this.markClosed();
-      void this.downstream.close();
-    };
+    server.onclose = () => this.shutDown();
     this.server = server;
     await server.connect(upstream);
     this.options.log.info({ downstream: downstreamInfo?.name, source: this.options.source.kind }, 'MCP gateway ready');
+  }
+
+  /** Closes both sides once; each side's close handler calls this, so it must not recurse. */
+  private shutDown(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.markClosed();
+    void this.server?.close();
+    void this.downstream.close();
   }
 
   private request(params: CallToolRequest['params']): DeliberationRequestInput {
