@@ -38,7 +38,7 @@ export const ConfigSchema = z.object({
   GUARD_LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
   /** Upper bound of one HTTP attempt to an LLM API in milliseconds; the request's deadline also bounds it. */
   GUARD_LLM_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
-  /** SDK retries of 408, 409, 429, 5xx and 529 answers and of connection errors, with exponential backoff. */
+  /** SDK retries of 408, 409, 429 and 5xx answers (529 included) and of connection errors, with exponential backoff. */
   GUARD_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** LLM engine behind the cascade's grey band; unset means claude when configured, else openai-compatible. */
   GUARD_CASCADE_LLM: z.enum(['claude', 'openai-compatible']).optional(),

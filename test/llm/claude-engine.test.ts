@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { verdictInputSchema } from '../../src/deliberation/llm/judge-answer.ts';
-import { VerdictSchema } from '../../src/deliberation/verdict.ts';
+import { FACTOR_IDS, VerdictSchema } from '../../src/deliberation/verdict.ts';
 import { useGuardWithMockAnthropic } from '../helpers/mock-guard.ts';
 import { judgeAnswer } from '../helpers/mock-verdict.ts';
 import { requestBody } from '../helpers/service.ts';
@@ -22,7 +22,9 @@ function deliberate(body: Record<string, unknown>): request.Test {
 }
 
 describe('claude engine', () => {
-  it('returns the model verdict with tokens, model and latency', async () => {
+  it('returns the model verdict in factor order with usage', async () => {
+    const answer = judgeAnswer('allow');
+    guard.mock.respond({ kind: 'verdict', input: { ...answer, factors: [...(answer.factors as unknown[])].reverse() } });
     const response = await request(guard.service.app.server)
       .post('/v1/deliberations')
       .send(requestBody('ls -la', 'List the files here'))
@@ -35,6 +37,7 @@ describe('claude engine', () => {
     expect(verdict.engine.tokens?.output).toBeGreaterThan(0);
     expect(verdict.engine.latency_ms).toBeGreaterThan(0);
     expect(verdict.trace.at(-1)?.step).toBe('decision');
+    expect(verdict.factors.map((factor) => factor.id)).toEqual([...FACTOR_IDS]);
     expect(verdict.training.eligible).toBe(true);
     expect(guard.mock.received).toHaveLength(1);
   });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PassThrough, Writable } from 'node:stream';
@@ -7,11 +6,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { ConfigError, loadConfig } from '../../src/config/config.ts';
-import { createEngines } from '../../src/deliberation/engines.ts';
-import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
-
-const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/deliberation-guard.js');
+import { createEngines, logEngineSetup } from '../../src/deliberation/engines.ts';
+import { createLogger } from '../../src/logger.ts';
+import { captureStream, requestBody, startTestService, type TestService } from '../helpers/service.ts';
 
 let dir: string;
 let service: TestService;
@@ -25,31 +22,19 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Builds an environment for the real CLI without the machine's LLM variables. */
+/** Builds an environment for the command-line tool without the machine's LLM variables. */
 function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: dir, DATABASE_URL: `sqlite:${join(dir, 'verdicts.sqlite')}`, PORT: '0', ...extra };
 }
 
-/** Runs the real `serve` until `until` matches its output, then stops it with SIGTERM. */
-function serve(env: NodeJS.ProcessEnv, until: RegExp): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, 'serve'], { cwd: root, env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (until.test(stdout)) child.kill('SIGTERM');
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 describe('engine setup', () => {
-  it('starts on the rubric engine without a key and logs why claude is off', async () => {
-    const result = await serve(cliEnv({}), /the cascade engine is off/);
+  it('logs at start-up that claude is off without a key', () => {
+    const lines: string[] = [];
+    logEngineSetup(createLogger('info', captureStream(lines)), loadConfig({}));
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
 
-    expect(result.stdout).toContain('engines ready: rubric; default rubric');
-    expect(result.stdout).toContain('the claude engine is off: ANTHROPIC_API_KEY is not set');
-    expect(result.stdout).not.toContain('sk-ant');
+    expect(messages).toContain('engines ready: rubric; default rubric');
+    expect(messages).toContain('the claude engine is off: ANTHROPIC_API_KEY is not set');
   });
 
   it('fails start-up when GUARD_ENGINE names an engine without its key', async () => {

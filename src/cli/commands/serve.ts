@@ -11,6 +11,7 @@ Starts the HTTP service. Configuration comes from the environment:
   DATABASE_URL               sqlite:PATH or a postgres:// URL (default sqlite:./data/verdicts.sqlite)
   GUARD_ENGINE               default engine (default rubric)
   GUARD_CONSTITUTIONS_DIR    constitution folder (default ./constitutions)
+  ANTHROPIC_API_KEY          enables the claude and cascade engines (docs/engines.md lists the rest)
   LOG_LEVEL                  pino level (default info)
 `;
 

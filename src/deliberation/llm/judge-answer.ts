@@ -73,3 +73,13 @@ export function describeAnswerIssues(error: z.ZodError, input: unknown): string 
   if (missing.length > 0) issues.push(`factors: missing ${missing.join(', ')}`);
   return issues.join('; ');
 }
+
+/** Puts the factors and heuristics of a valid response in the canonical order of their ids. */
+export function inCanonicalOrder(answer: JudgeAnswer): JudgeAnswer {
+  const rank = (ids: readonly string[], id: string): number => ids.indexOf(id);
+  return {
+    ...answer,
+    factors: [...answer.factors].sort((a, b) => rank(FACTOR_IDS, a.id) - rank(FACTOR_IDS, b.id)),
+    heuristics: [...answer.heuristics].sort((a, b) => rank(HEURISTIC_IDS, a.id) - rank(HEURISTIC_IDS, b.id)),
+  };
+}

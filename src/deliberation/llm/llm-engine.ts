@@ -3,7 +3,7 @@ import type { Engine, EngineInput } from '../engine.ts';
 import type { Deliberation, EngineReport } from '../verdict.ts';
 import { holdToConstraints } from './constraint-floor.ts';
 import { applyFailMode, type EngineFailure } from './fail-mode.ts';
-import { JudgeAnswerSchema, describeAnswerIssues, type JudgeAnswer } from './judge-answer.ts';
+import { JudgeAnswerSchema, describeAnswerIssues, inCanonicalOrder, type JudgeAnswer } from './judge-answer.ts';
 import type { JudgeClient, JudgeReply, TokenUsage } from './judge-client.ts';
 import { buildJudgePrompt, renderRetryNote } from './prompt.ts';
 
@@ -34,7 +34,7 @@ function checkReply(reply: JudgeReply, maxTokens: number): CheckedReply {
   if (!parsed.success) {
     return { ok: false, failure: { reason: 'invalid_output', detail: describeAnswerIssues(parsed.error, reply.input) } };
   }
-  return { ok: true, answer: parsed.data };
+  return { ok: true, answer: inCanonicalOrder(parsed.data) };
 }
 
 function addUsage(total: TokenUsage, usage: TokenUsage): TokenUsage {
@@ -95,7 +95,7 @@ export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
         if (!reason) throw error;
         log.warn({ engine: id, err: error, attempt }, 'LLM API call failed');
         const elapsed = Math.round(performance.now() - started);
-        return fail({ reason, detail: reason === 'llm_timeout' ? `timed out after ${elapsed} ms at the deadline` : (error as Error).message });
+        return fail({ reason, detail: reason === 'llm_timeout' ? `timed out after ${elapsed} ms` : (error as Error).message });
       }
       usage = addUsage(usage, reply.usage);
       model = reply.model;
@@ -107,7 +107,9 @@ export function createLlmEngine(id: LlmEngineId, client: JudgeClient): Engine {
       }
       failure = checked.failure;
       retryNote = renderRetryNote(failure.detail, failure.reason === 'truncated_output');
-      log.warn({ engine: id, reason: failure.reason, attempt }, 'LLM response rejected; retrying once with the validation error');
+      if (attempt < MAX_ATTEMPTS) {
+        log.warn({ engine: id, reason: failure.reason, attempt }, 'LLM response rejected; retrying once with the validation error');
+      }
     }
     return fail({ reason: failure?.reason ?? 'invalid_output', detail: `after one retry: ${failure?.detail ?? 'no verdict'}` });
   }
