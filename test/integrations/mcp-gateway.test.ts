@@ -175,6 +175,18 @@ describe('mcp-proxy with an eliciting client', { timeout: SPAWN_TIMEOUT_MS }, ()
   });
 });
 
+describe('mcp-proxy lifecycle', { timeout: SPAWN_TIMEOUT_MS }, () => {
+  it('exits when the downstream server dies', async () => {
+    const pidFile = join(dir, 'downstream.pid');
+    const session = await connect(gatewayCommand(), { NOTES_PID_FILE: pidFile, DELIBERATION_GUARD_DATABASE_URL: `sqlite:${join(dir, 'lifecycle.sqlite')}` });
+    const closed = new Promise<void>((resolve) => (session.client.onclose = resolve));
+
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
+    await closed;
+    await expect(session.client.listTools()).rejects.toThrow();
+  });
+});
+
 describe('mcp-proxy against a service', { timeout: SPAWN_TIMEOUT_MS }, () => {
   let service: ListeningService;
 
