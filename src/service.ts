@@ -5,27 +5,32 @@ import { loadConstitutions } from './constitution/loader.ts';
 import { Deliberator } from './deliberation/deliberator.ts';
 import { createEngines } from './deliberation/engines.ts';
 import { createLogger } from './logger.ts';
+import { instrumentStore } from './metrics/instrumented-store.ts';
+import { createMetrics, type GuardMetrics } from './metrics/metrics.ts';
 import { openStore } from './store/open-store.ts';
 import type { VerdictStore } from './store/store.ts';
 
 export interface Core {
   readonly deliberator: Deliberator;
   readonly store: VerdictStore;
+  readonly metrics: GuardMetrics;
 }
 
 /** Loads constitutions, creates engines and opens the store; what every entry point shares. */
 export async function createCore(config: Config): Promise<Core> {
   const constitutions = loadConstitutions(config.GUARD_CONSTITUTIONS_DIR);
   const engines = createEngines(config);
-  const store = await openStore(config.DATABASE_URL);
+  const metrics = createMetrics();
+  const store = instrumentStore(await openStore(config.DATABASE_URL), metrics);
   const deliberator = new Deliberator({
     constitutions,
     engines,
     store,
     defaultEngine: config.GUARD_ENGINE,
     defaultDeadlineMs: config.GUARD_DEFAULT_DEADLINE_MS,
+    onVerdict: metrics.observeVerdict,
   });
-  return { deliberator, store };
+  return { deliberator, store, metrics };
 }
 
 export interface Service extends Core {

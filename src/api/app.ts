@@ -10,9 +10,14 @@ import {
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Deliberator } from '../deliberation/deliberator.ts';
+import type { GuardMetrics } from '../metrics/metrics.ts';
 import type { VerdictStore } from '../store/store.ts';
 import { GuardError } from './errors.ts';
 import { handleError } from './error-handler.ts';
+import { auth } from './plugins/auth.ts';
+import { jsonBody } from './plugins/json-body.ts';
+import { loadLimits } from './plugins/load-limits.ts';
+import { metricsRoutes } from './plugins/metrics.ts';
 import { constitutionRoutes } from './routes/constitutions.ts';
 import { deliberationRoutes } from './routes/deliberations.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -25,13 +30,16 @@ export interface AppOptions {
   readonly logger: Logger;
   readonly store: VerdictStore;
   readonly deliberator: Deliberator;
+  readonly metrics: GuardMetrics;
 }
 
 /** Builds the HTTP app with every route registered. Only the entry point calls `listen`. */
-export async function buildApp({ config, logger, store, deliberator }: AppOptions) {
+export async function buildApp({ config, logger, store, deliberator, metrics }: AppOptions) {
   const app = Fastify({
     loggerInstance: logger,
     bodyLimit: config.GUARD_MAX_BODY_BYTES,
+    requestTimeout: config.GUARD_REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.GUARD_CONNECTION_TIMEOUT_MS,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
@@ -58,8 +66,12 @@ export async function buildApp({ config, logger, store, deliberator }: AppOption
     transform: jsonSchemaTransform,
   });
 
+  await app.register(jsonBody, { config });
+  await app.register(auth, { config, metrics });
+  await app.register(loadLimits, { config, metrics });
+  await app.register(metricsRoutes, { metrics });
   await app.register(healthRoutes, { store, constitutionCount: deliberator.constitutions.size });
-  await app.register(deliberationRoutes, { deliberator });
+  await app.register(deliberationRoutes, { deliberator, store, metrics, config });
   await app.register(verdictRoutes, { store });
   await app.register(constitutionRoutes, { deliberator });
   await app.register(hookRoutes, { deliberator });

@@ -62,12 +62,15 @@ export function toGuardError(error: unknown): GuardError {
 /** Sends every error in one JSON shape and logs 5xx at error level, 4xx at info. */
 export function handleError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const guardError = toGuardError(error);
-  if (guardError.status >= 500) {
+  if (guardError.code === 'GUARD_ERR_OVERLOADED') {
+    // Shedding rejects many requests at once by design; one warn line each, without a stack.
+    request.log.warn({ code: guardError.code, status: guardError.status }, 'request shed');
+  } else if (guardError.status >= 500) {
     request.log.error({ err: error, code: guardError.code }, 'request failed');
   } else {
     request.log.info({ code: guardError.code, status: guardError.status }, 'request rejected');
   }
-  if (guardError.code === 'GUARD_ERR_STORE_UNAVAILABLE') reply.header('retry-after', '5');
+  if (guardError.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
   return reply.status(guardError.status).send({
     error: {
       code: guardError.code,

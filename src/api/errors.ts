@@ -12,6 +12,13 @@ export const ERROR_CATALOG = {
   GUARD_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'No route matches the method and path' },
   GUARD_ERR_ENGINE_UNAVAILABLE: { status: 422, title: 'The requested engine is not configured' },
   GUARD_ERR_STORE_UNAVAILABLE: { status: 503, title: 'The verdict store cannot be written; no verdict was issued' },
+  GUARD_ERR_JSON_TOO_DEEP: { status: 400, title: 'The JSON body nests arrays or objects deeper than the configured limit' },
+  GUARD_ERR_FIELD_TOO_LARGE: { status: 413, title: 'A string or key in the body is longer than the configured limit' },
+  GUARD_ERR_UNAUTHENTICATED: { status: 401, title: 'The request carries no valid API key' },
+  GUARD_ERR_FORBIDDEN: { status: 403, title: 'The API key lacks the scope this route needs' },
+  GUARD_ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was already used with a different body' },
+  GUARD_ERR_RATE_LIMITED: { status: 429, title: 'The API key (or client address) sent too many requests' },
+  GUARD_ERR_OVERLOADED: { status: 503, title: 'The service is shedding load; retry after the Retry-After delay' },
   GUARD_ERR_INTERNAL: { status: 500, title: 'An unexpected error occurred' },
 } as const;
 

@@ -20,6 +20,41 @@ export const ConfigSchema = z.object({
   /** Deadline for an LLM engine when the request sets none, in milliseconds. */
   GUARD_DEFAULT_DEADLINE_MS: z.coerce.number().int().min(1).default(15_000),
 
+  /**
+   * `auto` enforces API keys once one exists and runs open on a loopback HOST until then;
+   * `on` always enforces them; `off` never does and is accepted only on a loopback HOST.
+   */
+  GUARD_AUTH: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Where API keys are stored; defaults to DATABASE_URL (a separate table in the same database). */
+  GUARD_KEYS_DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or a postgres:// URL')
+    .optional(),
+  /** Requests one API key (or, when open, one client address) may send per window; 0 turns the limit off. */
+  GUARD_RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(6000),
+  GUARD_RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1).default(60_000),
+  /** Deepest nesting of arrays and objects accepted in a JSON body; deeper bodies get 400. */
+  GUARD_MAX_JSON_DEPTH: z.coerce.number().int().min(2).max(1000).default(64),
+  /** Longest string value or object key accepted anywhere in a JSON body, in characters. */
+  GUARD_MAX_FIELD_CHARS: z.coerce.number().int().min(16).default(200_000),
+  /**
+   * Shed load with 503 when the mean event-loop delay exceeds this many milliseconds; 0 (the
+   * default) turns it off, because a guard that rejects deliberations unasked is a worse default
+   * than a slow one.
+   */
+  GUARD_SHED_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** Shed load with 503 when the V8 heap in use exceeds this many bytes; 0 turns it off. */
+  GUARD_SHED_HEAP_USED_BYTES: z.coerce.number().int().min(0).default(0),
+  /** Time allowed to receive a whole request, in milliseconds (Node's server.requestTimeout). */
+  GUARD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  /** An idle socket is closed after this many milliseconds (Fastify's connectionTimeout). */
+  GUARD_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
+  /** How long an Idempotency-Key is remembered, in milliseconds. */
+  GUARD_IDEMPOTENCY_TTL_MS: z.coerce.number().int().min(1).default(86_400_000),
+  /** How long a verdict is reused for an identical request, in milliseconds; 0 turns the cache off. */
+  GUARD_VERDICT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(0),
+  /** Entries kept by the verdict cache and by the Idempotency-Key table, each. */
+  GUARD_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(100_000),
   /** Anthropic API base URL; unset means the SDK's default (the public API). */
   ANTHROPIC_BASE_URL: z.url().optional(),
   /** Model of the claude engine. It must accept a forced tool choice with thinking disabled. */

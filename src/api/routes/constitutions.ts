@@ -20,9 +20,10 @@ export const constitutionRoutes: FastifyPluginAsyncZod<{ deliberator: Deliberato
   app.get(
     '/v1/constitutions',
     {
+      config: { scope: 'read' },
       schema: {
         summary: 'List the loaded constitutions',
-        response: { 200: z.object({ items: z.array(ConstitutionSummarySchema) }) },
+        response: { 200: z.object({ items: z.array(ConstitutionSummarySchema) }), ...errorResponses(401, 403, 429, 503) },
       },
     },
     async () => ({ items: [...deliberator.constitutions.values()].map(summarize) }),
@@ -31,10 +32,11 @@ export const constitutionRoutes: FastifyPluginAsyncZod<{ deliberator: Deliberato
   app.get(
     '/v1/constitutions/:id',
     {
+      config: { scope: 'read' },
       schema: {
         summary: 'Read one constitution in full',
         params: z.object({ id: z.string().max(128) }),
-        response: { 200: ConstitutionSchema.extend({ sha256: z.string() }), ...errorResponses(404) },
+        response: { 200: ConstitutionSchema.extend({ sha256: z.string() }), ...errorResponses(401, 403, 404, 429, 503) },
       },
     },
     async (request) => {

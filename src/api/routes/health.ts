@@ -13,13 +13,14 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: VerdictStore; constitu
 ) => {
   app.get(
     '/healthz',
-    { schema: { summary: 'Liveness: the process answers', response: { 200: z.object({ status: z.literal('ok') }) } } },
+    { config: { public: true }, schema: { summary: 'Liveness: the process answers', response: { 200: z.object({ status: z.literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
 
   app.get(
     '/readyz',
     {
+      config: { public: true },
       schema: {
         summary: 'Readiness: the store can be written and constitutions are loaded',
         response: { 200: ReadinessSchema, 503: ReadinessSchema },

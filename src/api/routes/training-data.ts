@@ -13,11 +13,12 @@ export const trainingDataRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/v1/training-data/export',
     {
+      config: { scope: 'export' },
       schema: {
         summary: 'Stream training-eligible verdicts as NDJSON chat examples, oldest first',
         querystring: VerdictFilterSchema,
         produces: ['application/x-ndjson'],
-        response: { 200: z.string().describe('NDJSON, one chat example per line'), ...errorResponses(400, 503) },
+        response: { 200: z.string().describe('NDJSON, one chat example per line'), ...errorResponses(400, 401, 403, 429, 503) },
       },
     },
     async (request, reply) => {

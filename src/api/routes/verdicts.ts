@@ -26,10 +26,11 @@ export const verdictRoutes: FastifyPluginAsyncZod<{ store: VerdictStore }> = asy
   app.get(
     '/v1/verdicts/:id',
     {
+      config: { scope: 'read' },
       schema: {
         summary: 'Read one verdict with the request that produced it',
         params: z.object({ id: z.string().max(64) }),
-        response: { 200: VerdictRecordSchema, ...errorResponses(404, 503) },
+        response: { 200: VerdictRecordSchema, ...errorResponses(401, 403, 404, 429, 503) },
       },
     },
     async (request) => {
@@ -42,11 +43,12 @@ export const verdictRoutes: FastifyPluginAsyncZod<{ store: VerdictStore }> = asy
   app.post(
     '/v1/verdicts/:id/review',
     {
+      config: { scope: 'review' },
       schema: {
         summary: 'Record a human review of a verdict: agree, or the corrected decision',
         params: z.object({ id: z.string().max(64) }),
         body: ReviewInputSchema,
-        response: { 200: VerdictRecordSchema, ...errorResponses(400, 404, 503) },
+        response: { 200: VerdictRecordSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request) => {
@@ -61,12 +63,13 @@ export const verdictRoutes: FastifyPluginAsyncZod<{ store: VerdictStore }> = asy
   app.get(
     '/v1/verdicts',
     {
+      config: { scope: 'read' },
       schema: {
         summary: 'List verdicts newest first, with filters and cursor pagination',
         querystring: ListQuerySchema,
         response: {
           200: z.object({ items: z.array(VerdictRecordSchema), next_cursor: z.string().optional() }),
-          ...errorResponses(400, 503),
+          ...errorResponses(400, 401, 403, 429, 503),
         },
       },
     },

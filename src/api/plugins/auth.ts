@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { Authenticator, AuthenticationError } from '../../auth/authenticator.ts';
+import { hasScope, type Principal, type Scope } from '../../auth/scopes.ts';
+import type { Config } from '../../config/config.ts';
+import type { GuardMetrics } from '../../metrics/metrics.ts';
+import { openKeyStore } from '../../store/open-key-store.ts';
+import { GuardError } from '../errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a route needs. A matched route that sets neither this nor `public` needs `admin`. */
+    scope?: Scope;
+    /** Anyone may call the route, with no key: liveness, readiness and metrics. */
+    public?: boolean;
+    /** The handler checks scopes itself with `requireScope` (GraphQL does, per field). */
+    scopeCheckedInHandler?: boolean;
+  }
+  interface FastifyRequest {
+    /** The caller, set by the auth hook before any handler runs, or null on public routes. */
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** Throws GUARD_ERR_FORBIDDEN unless the request's principal has the scope. */
+    requireScope(request: FastifyRequest, scope: Scope): void;
+  }
+}
+
+/** Reads the key from `Authorization: Bearer KEY` or `x-api-key: KEY`. */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice('bearer '.length).trim();
+  const header = request.headers['x-api-key'];
+  return typeof header === 'string' ? header.trim() : undefined;
+}
+
+/** The scope a matched route needs, or undefined when no route matched or the handler checks it. */
+function requiredScope(request: FastifyRequest): Scope | undefined {
+  const { config, url } = request.routeOptions;
+  if (url === undefined || config.scopeCheckedInHandler) return undefined;
+  return config.scope ?? 'admin';
+}
+
+function describeRoute(request: FastifyRequest): string {
+  return `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+}
+
+/** Builds the 403 for a principal that lacks a scope; the message names the scope. */
+function forbidden(request: FastifyRequest, principal: Principal, scope: Scope): GuardError {
+  return new GuardError(
+    'GUARD_ERR_FORBIDDEN',
+    `the API key "${principal.keyId}" lacks the scope "${scope}" that ${describeRoute(request)} needs`,
+    { required: scope, granted: principal.scopes },
+  );
+}
+
+async function authPlugin(app: FastifyInstance, { config, metrics }: { config: Config; metrics: GuardMetrics }): Promise<void> {
+  const keys = await openKeyStore(config);
+  const authenticator = new Authenticator(keys, config.GUARD_AUTH, config.HOST);
+  app.addHook('onClose', async () => keys.close());
+
+  const state = await authenticator.startupState(config.HOST);
+  if (state === 'open_no_keys') {
+    app.log.warn(
+      { host: config.HOST, auth: config.GUARD_AUTH },
+      'authentication is open: no API key exists, so any local process may call every route; create one with "deliberation-guard keys create" to require keys',
+    );
+  } else if (state === 'open_auth_off') {
+    app.log.warn({ host: config.HOST, auth: config.GUARD_AUTH }, 'authentication is off (GUARD_AUTH=off): any local process may call every route');
+  } else {
+    app.log.info({ auth: config.GUARD_AUTH }, 'authentication enforced: every route except health, readiness and metrics needs an API key');
+  }
+
+  app.decorateRequest('principal', null);
+  app.decorate('requireScope', (request: FastifyRequest, scope: Scope) => {
+    if (!request.principal) throw new GuardError('GUARD_ERR_UNAUTHENTICATED', `${describeRoute(request)} is public and carries no principal to hold the scope "${scope}"`);
+    if (!hasScope(request.principal, scope)) throw forbidden(request, request.principal, scope);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public) return;
+    const scope = requiredScope(request);
+    let principal: Principal;
+    try {
+      principal = await authenticator.authenticate(presentedKey(request));
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      metrics.authRejections.inc({ code: 'GUARD_ERR_UNAUTHENTICATED' });
+      const needs = scope ? `; ${describeRoute(request)} needs a key with the scope "${scope}"` : '';
+      throw new GuardError('GUARD_ERR_UNAUTHENTICATED', `${error.message}${needs}`, scope ? { required: scope } : undefined);
+    }
+    request.principal = principal;
+    if (scope && !hasScope(principal, scope)) {
+      metrics.authRejections.inc({ code: 'GUARD_ERR_FORBIDDEN' });
+      throw forbidden(request, principal, scope);
+    }
+  });
+}
+
+/** Authenticates every request and checks the scope its route declares in `config.scope`. */
+export const auth = fp(authPlugin, { name: 'guard-auth', fastify: '5.x' });
