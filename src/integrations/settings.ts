@@ -16,6 +16,8 @@ export const IntegrationEnvSchema = z.object({
   /** Time budget of one deliberation in milliseconds, connection included. */
   DELIBERATION_GUARD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   DELIBERATION_GUARD_CONSTITUTION: z.string().min(1).max(128).default('default'),
+  /** API key with the `deliberate` scope, for a service that enforces keys; sent as a bearer token. */
+  DELIBERATION_GUARD_API_KEY: z.string().min(1).optional(),
   /** The store the embedded engine commits verdicts to: `sqlite:PATH`. */
   DELIBERATION_GUARD_DATABASE_URL: z
     .string()

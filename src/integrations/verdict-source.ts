@@ -15,8 +15,8 @@ export interface VerdictSource {
 }
 
 /** Asks the service at `url` through the TypeScript client, which validates every verdict. */
-export function serviceVerdictSource(url: string, timeoutMs: number): VerdictSource {
-  const client = new GuardClient({ baseUrl: url, timeoutMs });
+export function serviceVerdictSource(url: string, timeoutMs: number, apiKey?: string): VerdictSource {
+  const client = new GuardClient({ baseUrl: url, timeoutMs, ...(apiKey ? { headers: { authorization: `Bearer ${apiKey}` } } : {}) });
   return {
     kind: 'service',
     deliberate: (request) =>
@@ -51,6 +51,8 @@ export async function embeddedVerdictSource(env: NodeJS.ProcessEnv, settings: In
 
 /** Picks the service when DELIBERATION_GUARD_URL is set, the embedded engine otherwise. */
 export async function openVerdictSource(env: NodeJS.ProcessEnv, settings: IntegrationEnv, log: LogSink): Promise<VerdictSource> {
-  if (settings.DELIBERATION_GUARD_URL) return serviceVerdictSource(settings.DELIBERATION_GUARD_URL, settings.DELIBERATION_GUARD_TIMEOUT_MS);
+  if (settings.DELIBERATION_GUARD_URL) {
+    return serviceVerdictSource(settings.DELIBERATION_GUARD_URL, settings.DELIBERATION_GUARD_TIMEOUT_MS, settings.DELIBERATION_GUARD_API_KEY);
+  }
   return embeddedVerdictSource(env, settings, log);
 }

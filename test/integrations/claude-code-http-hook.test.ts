@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PreToolUseOutputSchema, type PreToolUseOutput } from '../../src/integrations/claude-code/hook-schema.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
+import { createKey } from '../hardening/keys.ts';
 import { TOOL_CALLS, hookInput } from './helpers.ts';
 
 let service: TestService;
@@ -119,5 +120,49 @@ describe('POST /v1/hooks/claude-code with a broken store', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-guard-error-code']).toBe('GUARD_ERR_STORE_UNAVAILABLE');
     expect(PreToolUseOutputSchema.parse(response.json()).hookSpecificOutput?.permissionDecision).toBe('deny');
+  });
+});
+
+describe('POST /v1/hooks/claude-code with API keys enforced', () => {
+  let secured: TestService;
+  const keys: Record<string, string> = {};
+
+  beforeAll(async () => {
+    secured = await startTestService({ GUARD_AUTH: 'on' });
+    keys.deliberate = await createKey(secured.databaseFile, 'hook', ['deliberate']);
+    keys.read = await createKey(secured.databaseFile, 'reader', ['read']);
+  });
+  afterAll(async () => {
+    await secured.stop();
+  });
+
+  async function postSecured(key?: string) {
+    const response = await secured.app.inject({
+      method: 'POST',
+      url: '/v1/hooks/claude-code',
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+      payload: hookInput('Bash', { command: 'rm -rf ~/work' }),
+    });
+    return { status: response.statusCode, code: response.headers['x-guard-error-code'], output: PreToolUseOutputSchema.parse(response.json()) };
+  }
+
+  it('deliberates with a deliberate-scope key', async () => {
+    const { status, code, output } = await postSecured(keys.deliberate);
+    expect(status).toBe(200);
+    expect(code).toBeUndefined();
+    expect(output.hookSpecificOutput?.permissionDecisionReason).toMatch(/verdict vrd_/);
+  });
+
+  it('denies with 200 when the key is missing', async () => {
+    const { status, code, output } = await postSecured();
+    expect(status).toBe(200);
+    expect(code).toBe('GUARD_ERR_UNAUTHENTICATED');
+    expect(output.hookSpecificOutput?.permissionDecision).toBe('deny');
+  });
+
+  it('denies with 200 when the key lacks the scope', async () => {
+    const { code, output } = await postSecured(keys.read);
+    expect(code).toBe('GUARD_ERR_FORBIDDEN');
+    expect(output.hookSpecificOutput?.permissionDecisionReason).toContain('deliberate');
   });
 });

@@ -43,6 +43,7 @@ export const hookRoutes: FastifyPluginAsyncZod<{ deliberator: Deliberator }> = a
   app.post(
     '/v1/hooks/claude-code',
     {
+      config: { scope: 'deliberate' },
       schema: {
         summary: 'Claude Code PreToolUse HTTP hook: deliberate about the tool call and answer the hook output',
         description:
