@@ -24,6 +24,7 @@ Options (each sets the environment variable named after it, which also works on 
   --on-failure MODE     deny or ask when no verdict can be obtained (DELIBERATION_GUARD_ON_FAILURE)
   --no-transcript       do not read the session transcript (DELIBERATION_GUARD_TRANSCRIPT=false)
 
+DELIBERATION_GUARD_API_KEY is sent as a bearer token to a service that enforces API keys.
 The embedded engine commits verdicts to DELIBERATION_GUARD_DATABASE_URL (sqlite:PATH, default
 data/verdicts.sqlite in the package folder).
 `;

@@ -21,6 +21,7 @@ Options (each sets the environment variable named after it, which also works on 
                         (DELIBERATION_GUARD_TIMEOUT_MS, default 20000)
   --constitution ID     constitution to deliberate under (DELIBERATION_GUARD_CONSTITUTION, default default)
 
+DELIBERATION_GUARD_API_KEY is sent as a bearer token to a service that enforces API keys.
 The embedded engine commits verdicts to DELIBERATION_GUARD_DATABASE_URL (sqlite:PATH, default
 data/verdicts.sqlite in the package folder). The downstream server gets this process's environment.
 `;
