@@ -21,6 +21,7 @@ import { metricsRoutes } from './plugins/metrics.ts';
 import { constitutionRoutes } from './routes/constitutions.ts';
 import { deliberationRoutes } from './routes/deliberations.ts';
 import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
 import { trainingDataRoutes } from './routes/training-data.ts';
 import { verdictRoutes } from './routes/verdicts.ts';
 import { graphqlRoutes } from '../graphql/plugin.ts';
@@ -75,6 +76,7 @@ export async function buildApp({ config, logger, store, deliberator, metrics }: 
   await app.register(deliberationRoutes, { deliberator, store, metrics, config });
   await app.register(verdictRoutes, { store });
   await app.register(constitutionRoutes, { deliberator });
+  await app.register(hookRoutes, { deliberator });
   await app.register(trainingDataRoutes, { store, constitutions: deliberator.constitutions });
   await app.register(graphqlRoutes, { config, store, deliberator });
   await app.register(dashboardRoutes);

@@ -3,7 +3,9 @@ import { ConstitutionFileError } from '../constitution/loader.ts';
 import { DELIBERATE_HELP, runDeliberateCommand } from './commands/deliberate.ts';
 import { runEvalCommand } from './commands/eval.ts';
 import { HARVEST_HELP, runHarvestCommand } from './commands/harvest.ts';
+import { HOOK_HELP, runHookCommand } from './commands/hook.ts';
 import { KEYS_HELP, runKeysCommand } from './commands/keys.ts';
+import { MCP_PROXY_HELP, runMcpProxyCommand } from './commands/mcp-proxy.ts';
 import { SCHEMA_HELP, runSchemaCommand } from './commands/schema.ts';
 import { SERVE_HELP, runServeCommand } from './commands/serve.ts';
 import { EXIT, UsageError, type CommandIo } from './io.ts';
@@ -15,7 +17,9 @@ const COMMANDS: Record<string, { run: Command; summary: string; help?: string }>
   deliberate: { run: runDeliberateCommand, summary: 'deliberate about one request read from a file or stdin', help: DELIBERATE_HELP },
   eval: { run: runEvalCommand, summary: 'run a labelled JSONL dataset through an engine and print accuracy figures' },
   harvest: { run: runHarvestCommand, summary: 'export training data from the verdict store', help: HARVEST_HELP },
+  hook: { run: runHookCommand, summary: 'answer a Claude Code PreToolUse hook call read from stdin', help: HOOK_HELP },
   keys: { run: runKeysCommand, summary: 'create, list or revoke API keys', help: KEYS_HELP },
+  'mcp-proxy': { run: runMcpProxyCommand, summary: 'guard an MCP server: deliberate before forwarding each tool call', help: MCP_PROXY_HELP },
   schema: { run: runSchemaCommand, summary: 'write the JSON Schemas and openapi.yaml', help: SCHEMA_HELP },
 };
 
