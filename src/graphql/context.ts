@@ -1,21 +1,22 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/scopes.ts';
 
 /** What every resolver receives about its caller, besides Mercurius's own fields. */
 export interface GuardContext {
   readonly log: FastifyBaseLogger;
   readonly requestId: string;
+  /** The API key the request authenticated with; the auth plugin sets it for every request. */
+  readonly principal: Principal | null;
 }
 
 /**
  * Builds the resolver context of one HTTP request or websocket connection: the single place
  * where a request becomes a GraphQL caller.
- *
- * NOTE: GraphQL has no authentication yet. When REST gains API-key scopes, this builder is
- * where the key is read and its scopes put on the context; resolvers then check a read scope
- * for queries and subscriptions and a review scope for `review_verdict`.
+ * The auth plugin has already authenticated the key; scopes are checked per operation in
+ * scopes.ts, because one route serves queries, mutations and subscriptions.
  */
 export function buildContext(request: FastifyRequest): GuardContext {
-  return { log: request.log, requestId: request.id };
+  return { log: request.log, requestId: request.id, principal: request.principal ?? null };
 }
 
 declare module 'mercurius' {

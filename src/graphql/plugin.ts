@@ -5,6 +5,7 @@ import fastifyPlugin from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { Config } from '../config/config.ts';
 import { buildContext } from './context.ts';
+import { checkOperationScopes } from './scopes.ts';
 import { formatErrors } from './errors.ts';
 import { costLimitRule, depthLimitRule } from './limits.ts';
 import { createLoaders, createResolvers, type ResolverDependencies } from './resolvers.ts';
@@ -32,7 +33,12 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (app, { config, 
   };
   // GraphQL has its own schema; the OpenAPI document describes the REST routes only.
   app.addHook('onRoute', (route) => {
-    if (GRAPHQL_PATHS.some((path) => route.url.startsWith(path))) route.schema = { ...route.schema, hide: true };
+    if (!GRAPHQL_PATHS.some((path) => route.url.startsWith(path))) return;
+    route.schema = { ...route.schema, hide: true };
+    // /graphql checks scopes per operation; the GraphiQL page itself needs `read`.
+    route.config = route.url.startsWith('/graphql')
+      ? { ...route.config, scopeCheckedInHandler: true }
+      : { ...route.config, scope: 'read' };
   });
 
   await app.register(mercurius, {
@@ -51,6 +57,12 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (app, { config, 
       costLimitRule(config.GUARD_GRAPHQL_MAX_COST, variables),
     ],
     errorFormatter: formatErrors,
+  });
+  app.graphql.addHook('preExecution', async (_schema, document, context) => {
+    checkOperationScopes(document, context.principal);
+  });
+  app.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
+    checkOperationScopes(document, context.principal);
   });
 };
 
