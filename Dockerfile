@@ -7,9 +7,14 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+COPY schema ./schema
+# The dashboard reads its page and bundles its client sources at start-up, next to the compiled plugin.
+RUN npm run build \
+    && cp src/dashboard/page.html dist/dashboard/ \
+    && cp -r src/dashboard/client dist/dashboard/ \
+    && npm prune --omit=dev
 
-# Runtime stage: compiled JavaScript, production dependencies and constitutions only.
+# Runtime stage: compiled JavaScript, production dependencies, the GraphQL schema and constitutions.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -19,6 +24,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/schema ./schema
 COPY package.json ./
 COPY constitutions ./constitutions
 RUN mkdir -p /data && chown node:node /data

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync } from 'fastify';
 import { bundleDashboard, type DashboardBundle } from './bundle.ts';
 
-// NOTE: the Docker image ships only the compiled dist/ folder, which lacks page.html, the
-// client sources and schema/guard.graphql. The Dockerfile has to copy them for these routes.
 const PAGE = readFileSync(new URL('./page.html', import.meta.url), 'utf8');
 
 /** Bundled once per process and shared by every app instance. */
