@@ -1,8 +1,7 @@
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Verdict } from '../../src/deliberation/verdict.ts';
 import { stepBody } from '../helpers/cases.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { postDeliberation, startTestService, type TestService } from '../helpers/service.ts';
 
 let service: TestService;
 
@@ -13,9 +12,8 @@ afterAll(async () => {
   await service.stop();
 });
 
-async function deliberate(body: Record<string, unknown>): Promise<Verdict> {
-  const response = await request(service.app.server).post('/v1/deliberations').send(body).expect(200);
-  return response.body as Verdict;
+function deliberate(body: Record<string, unknown>): Promise<Verdict> {
+  return postDeliberation(service, body);
 }
 
 function factor(verdict: Verdict, id: string): Verdict['factors'][number] {

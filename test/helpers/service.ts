@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import request from 'supertest';
 import { loadConfig } from '../../src/config/config.ts';
+import type { Verdict } from '../../src/deliberation/verdict.ts';
 import { createService, type Service } from '../../src/service.ts';
 
 /** A running service on a fresh SQLite file in a temp folder, with its log lines captured. */
@@ -57,4 +59,10 @@ export function requestBody(command: string, userRequest: string, extra: Record<
     context: { user_request: userRequest, history: [{ role: 'user', content: userRequest }] },
     ...extra,
   };
+}
+
+/** Posts a deliberation request to a test service, expects 200 and returns the verdict. */
+export async function postDeliberation(service: TestService, body: Record<string, unknown>): Promise<Verdict> {
+  const response = await request(service.app.server).post('/v1/deliberations').send(body).expect(200);
+  return response.body as Verdict;
 }
