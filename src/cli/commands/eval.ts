@@ -5,7 +5,7 @@ import { DatasetFileError, readDataset, type DatasetCase } from '../../eval/data
 import { computeMetrics, metricsByCategory } from '../../eval/metrics.ts';
 import { formatReport, type EvalReport } from '../../eval/report.ts';
 import { runCases, toDeliberationRequest } from '../../eval/runner.ts';
-import { ConfigError, loadConfig } from '../../config/config.ts';
+import { ConfigError, loadConfig, type Config } from '../../config/config.ts';
 import type { LoadedConstitution } from '../../constitution/schema.ts';
 import type { Engine } from '../../deliberation/engine.ts';
 import { createEngines } from '../../deliberation/engines.ts';
@@ -76,11 +76,6 @@ function fail(io: EvalIo, message: string): number {
   return 2;
 }
 
-/** Reads the constitutions folder from GUARD_CONSTITUTIONS_DIR, as the service does. */
-function constitutionsDir(): string {
-  return process.env.GUARD_CONSTITUTIONS_DIR ?? './constitutions';
-}
-
 /**
  * Runs the eval command. Returns the exit code: 0 on success, 2 for invalid options, unreadable
  * files or an unknown constitution.
@@ -118,9 +113,17 @@ export async function runEvalCommand(argv: string[], io: EvalIo): Promise<number
   const engineId = EngineIdSchema.safeParse(values.engine);
   if (!engineId.success) return fail(io, `invalid --engine "${values.engine}": expected one of ${ENGINE_IDS.join(', ')}`);
 
+  let config: Config;
+  try {
+    config = loadConfig(io.env);
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(io, error.message);
+    throw error;
+  }
+
   let constitution;
   try {
-    const constitutions = loadConstitutions(constitutionsDir());
+    const constitutions = loadConstitutions(config.GUARD_CONSTITUTIONS_DIR);
     constitution = constitutions.get(values.constitution);
     if (constitution === undefined) {
       return fail(io, `constitution "${values.constitution}" not found; known: ${[...constitutions.keys()].join(', ')}`);
@@ -145,7 +148,6 @@ export async function runEvalCommand(argv: string[], io: EvalIo): Promise<number
   let deadlineMs = 0;
   if (engineId.data !== 'rubric') {
     try {
-      const config = loadConfig(io.env);
       engine = createEngines(config).get(engineId.data);
       deadlineMs = config.GUARD_DEFAULT_DEADLINE_MS;
     } catch (error) {
