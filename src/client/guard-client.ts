@@ -9,7 +9,7 @@ export type ActionInput = Action;
 export type ContextInput = z.input<typeof ContextSchema>;
 
 export interface GuardClientOptions {
-  /** Where the service listens, for example `http://127.0.0.1:8787`. */
+  /** Base URL of the service, for example `http://127.0.0.1:8787`. */
   readonly baseUrl: string;
   /** Time budget of one check in milliseconds, connection included (default 10000). */
   readonly timeoutMs?: number;
@@ -105,14 +105,14 @@ export class GuardClient {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new GuardUnavailableError(`${this.endpoint.href} answered ${status} with a body that is not JSON`, status);
+      throw new GuardUnavailableError(`${this.endpoint.href} responded with status ${status} and a body that is not JSON`, status);
     }
 
     if (status >= 200 && status < 300) {
       const verdict = VerdictSchema.safeParse(json);
       if (verdict.success) return verdict.data;
       const issues = verdict.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-      throw new GuardUnavailableError(`${this.endpoint.href} answered ${status} with an invalid verdict (${issues.join('; ')})`, status);
+      throw new GuardUnavailableError(`${this.endpoint.href} responded with status ${status} and an invalid verdict (${issues.join('; ')})`, status);
     }
 
     const error = ErrorBodySchema.safeParse(json);

@@ -39,7 +39,7 @@ export const ConfigSchema = z.object({
    * `on` always enforces them; `off` never does and is accepted only on a loopback HOST.
    */
   GUARD_AUTH: z.enum(['auto', 'on', 'off']).default('auto'),
-  /** Where API keys are stored; defaults to DATABASE_URL (a separate table in the same database). */
+  /** Database of the API keys. Defaults to DATABASE_URL, where they get a table of their own. */
   GUARD_KEYS_DATABASE_URL: z
     .string()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or a postgres:// URL')

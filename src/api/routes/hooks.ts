@@ -25,8 +25,8 @@ const HookQuerySchema = z.object({
  */
 function answerFailure(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const guardError = toGuardError(error);
-  if (guardError.status >= 500) request.log.error({ err: error, code: guardError.code }, 'hook could not deliberate; answering with the failure mode');
-  else request.log.info({ code: guardError.code, status: guardError.status }, 'hook request rejected; answering with the failure mode');
+  if (guardError.status >= 500) request.log.error({ err: error, code: guardError.code }, 'hook could not deliberate, so the failure mode decides');
+  else request.log.info({ code: guardError.code, status: guardError.status }, 'hook request rejected, so the failure mode decides');
 
   const mode = HookFailureModeSchema.safeParse((request.query as Record<string, unknown> | undefined)?.on_failure);
   const toolName = (request.body as Record<string, unknown> | undefined)?.tool_name;

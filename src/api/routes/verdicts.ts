@@ -14,6 +14,9 @@ const ListQuerySchema = VerdictFilterSchema.extend({
   cursor: z.string().regex(/^vrd_[0-9A-Z]{26}$/, 'a verdict id from next_cursor').optional(),
 });
 
+/** The `:id` path parameter of the single-verdict routes. */
+const VerdictIdParamsSchema = z.object({ id: z.string().max(64) });
+
 function toRecord({ verdict, request, review }: StoredVerdict): z.infer<typeof VerdictRecordSchema> {
   return review ? { ...verdict, request, review } : { ...verdict, request };
 }
@@ -29,7 +32,7 @@ export const verdictRoutes: FastifyPluginAsyncZod<{ store: VerdictStore }> = asy
       config: { scope: 'read' },
       schema: {
         summary: 'Read one verdict with the request that produced it',
-        params: z.object({ id: z.string().max(64) }),
+        params: VerdictIdParamsSchema,
         response: { 200: VerdictRecordSchema, ...errorResponses(401, 403, 404, 429, 503) },
       },
     },
@@ -46,7 +49,7 @@ export const verdictRoutes: FastifyPluginAsyncZod<{ store: VerdictStore }> = asy
       config: { scope: 'review' },
       schema: {
         summary: 'Record a human review of a verdict: agree, or the corrected decision',
-        params: z.object({ id: z.string().max(64) }),
+        params: VerdictIdParamsSchema,
         body: ReviewInputSchema,
         response: { 200: VerdictRecordSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
       },

@@ -69,7 +69,7 @@ export async function runHookCommand(argv: string[], io: CommandIo): Promise<num
   try {
     output = await answerPreToolUse(stdinText, settingsEnv(argv, io.env), log);
   } catch (error) {
-    log.error({ err: error }, 'invalid hook command line; answering with the failure mode');
+    log.error({ err: error }, 'invalid hook command line, so the failure mode decides');
     output = blockingHookOutput('tool', `invalid hook command line: ${(error as Error).message}`, failureModeFrom(io.env));
   }
   io.stdout.write(`${JSON.stringify(output)}\n`);

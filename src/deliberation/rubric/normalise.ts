@@ -5,7 +5,7 @@ import { decodeData, decodeShell, joinArgv } from './shell.ts';
 export interface Leaf {
   /** Path in the request, for example action.input.command or action.input.to[0]. */
   readonly path: string;
-  /** Name of the field that holds the value, lower case; empty for a bare input. */
+  /** Name of the field that contains the value, in lower case, or empty for a bare input. */
   readonly key: string;
   readonly raw: string;
   readonly text: string;
@@ -38,7 +38,7 @@ export function splitToolName(tool: string): string {
     .trim();
 }
 
-/** Parses a string that holds a JSON object or array; returns undefined for anything else. */
+/** Parses a string that contains a JSON object or array, and returns undefined for anything else. */
 function parseJsonContainer(text: string): unknown {
   const trimmed = text.trim();
   if (!/^[[{]/.test(trimmed)) return undefined;

@@ -77,7 +77,7 @@ export async function answerPreToolUse(stdinText: string, env: NodeJS.ProcessEnv
     return await withTimeout(deliberate(input, settings, env, log), timeoutMs, 'deliberation (DELIBERATION_GUARD_TIMEOUT_MS)');
   } catch (error) {
     const failure = (error as Error).message;
-    log.error({ err: error, tool, failureMode }, 'hook could not deliberate; answering with the failure mode');
+    log.error({ err: error, tool, failureMode }, 'hook could not deliberate, so the failure mode decides');
     return blockingHookOutput(tool, failure, failureMode);
   }
 }
