@@ -77,8 +77,19 @@ export const SENSITIVE_PATTERNS: readonly SensitivePattern[] = [
  */
 const CREDENTIAL_KEY = /(?:^|[_-])(?:password|passwd|passphrase|secret|token|api_?key|apikey|access_?key(?:_?id)?|private_?key|client_?secret|credentials?|authorization|cookie|cvv|cvc)$/;
 
+/** Kinds of the field names seen so far. Field names repeat across records, so most lookups hit. */
+const kindsByKey = new Map<string, string | undefined>();
+const MAX_CACHED_KEYS = 4096;
+
 /** Returns the secret kind of a field name, or undefined when the name does not mark a credential. */
 export function credentialKindOfKey(key: string): string | undefined {
+  if (kindsByKey.has(key)) return kindsByKey.get(key);
+  const kind = classifyKey(key);
+  if (kindsByKey.size < MAX_CACHED_KEYS) kindsByKey.set(key, kind);
+  return kind;
+}
+
+function classifyKey(key: string): string | undefined {
   const name = key.toLowerCase();
   if (!CREDENTIAL_KEY.test(name)) return undefined;
   if (name.includes('aws') && name.includes('secret')) return 'aws_secret_key';

@@ -16,11 +16,19 @@ export function redactStoredVerdict(record: StoredVerdict): StoredVerdict {
 }
 
 /**
+ * A JSON key that may name a credential. It matches every name that the field rule replaces
+ * whole, and more, so a line without such a key needs only the text patterns.
+ */
+const CREDENTIAL_FIELD_NAME = /"[^"]*(?:pass|secret|token|key|credential|authorization|cookie|cvv|cvc)[^"]*"\s*:/i;
+
+/**
  * Redacts one serialized pino line. The line is parsed and rebuilt so that a replacement can
  * never break the JSON; a line that does not parse is redacted as plain text.
  */
 export function redactLogLine(line: string): string {
   const redactor = new Redactor();
+  // Most lines have no credential field and match no pattern, so they are written unchanged without a parse.
+  if (!CREDENTIAL_FIELD_NAME.test(line) && redactor.matchesNothing(line)) return line;
   try {
     return JSON.stringify(redactor.redactValue(JSON.parse(line))) + (line.endsWith('\n') ? '\n' : '');
   } catch {

@@ -36,17 +36,27 @@ export class Redactor {
    * `aws_secret_access_key`) is replaced whole, whatever it looks like. The patterns then run
    * once over the serialized value, which is much faster than once per string. No pattern
    * matches a quote or a backslash, so the JSON text stays valid. Keys are redacted as text.
+   * A value with nothing to redact is returned as it is, not copied.
    */
   redactValue<T>(value: T): T {
     const fields = this.replaceCredentialFields(value);
     const text = JSON.stringify(fields);
     if (text === undefined) return value;
+    const masked = maskEscapes(text);
+    const redacted = this.redactText(masked);
+    if (redacted === masked) return fields;
     try {
-      return JSON.parse(restoreEscapes(this.redactText(maskEscapes(text)))) as T;
+      return JSON.parse(restoreEscapes(redacted)) as T;
     } catch {
       // An unquoted literal after a credential name (`"secret": true`) was replaced; redact string by string instead.
       return this.redactStrings(fields);
     }
+  }
+
+  /** Checks that no pattern matches in a serialized JSON text. Credential field names are not checked. */
+  matchesNothing(json: string): boolean {
+    const masked = maskEscapes(json);
+    return this.redactText(masked) === masked;
   }
 
   private redactStrings<T>(value: T): T {
@@ -56,6 +66,7 @@ export class Redactor {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, child]) => [name, this.redactStrings(child)])) as T;
   }
 
+  /** Replaces the values of credential fields. Only the objects and arrays on the path to a replaced value are copied. */
   private replaceCredentialFields<T>(value: T, key?: string): T {
     if (typeof value === 'string' || typeof value === 'number') {
       const kind = key === undefined ? undefined : credentialKindOfKey(key);
@@ -63,10 +74,27 @@ export class Redactor {
       if (kind === undefined || text.trim() === '' || WHOLE_PLACEHOLDER.test(text)) return value;
       return this.placeholderFor(kind, 'secret', text) as T;
     }
-    if (Array.isArray(value)) return value.map((item) => this.replaceCredentialFields(item, key)) as T;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      value.forEach((item, index) => {
+        const replaced = this.replaceCredentialFields(item, key);
+        if (replaced === item) return;
+        copy ??= [...value];
+        copy[index] = replaced;
+      });
+      return (copy ?? value) as T;
+    }
     if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value as Record<string, unknown>).map(([name, child]) => [name, this.replaceCredentialFields(child, name)]);
-    return Object.fromEntries(entries) as T;
+    let copy: Record<string, unknown> | undefined;
+    const record = value as Record<string, unknown>;
+    for (const name of Object.keys(record)) {
+      const child = record[name];
+      const replaced = this.replaceCredentialFields(child, name);
+      if (replaced === child) continue;
+      copy ??= { ...record };
+      copy[name] = replaced;
+    }
+    return (copy ?? value) as T;
   }
 
   private replacePattern(text: string, rule: SensitivePattern): string {
@@ -124,6 +152,7 @@ export class Redactor {
 const ESCAPE_LETTERS = 'nrtbf';
 
 function maskEscapes(json: string): string {
+  if (!json.includes('\\')) return json;
   return json.replace(/\\(.)/g, (escape, letter: string) => {
     const index = ESCAPE_LETTERS.indexOf(letter);
     return index === -1 ? escape : `\\${String.fromCharCode(1 + index)}`;

@@ -23,10 +23,9 @@ const STRICTNESS: Record<Decision, number> = { allow: 0, escalate: 1, deny: 2 };
 
 /** Checks a constitution condition against the observations, factor scores and risk. */
 export function conditionHolds(condition: Condition, observations: readonly Observation[], factors: readonly FactorAssessment[], risk: number): boolean {
-  const has = (name: string) => hasObservation(observations, name);
-  if (!condition.all.every(has)) return false;
-  if (condition.any.length > 0 && !condition.any.some(has)) return false;
-  if (condition.none.some(has)) return false;
+  if (!condition.all.every((name) => hasObservation(observations, name))) return false;
+  if (condition.any.length > 0 && !condition.any.some((name) => hasObservation(observations, name))) return false;
+  if (condition.none.some((name) => hasObservation(observations, name))) return false;
   for (const [id, minimum] of Object.entries(condition.factors_min) as Array<[FactorId, number]>) {
     if ((factors.find((factor) => factor.id === id)?.score ?? 0) < minimum) return false;
   }

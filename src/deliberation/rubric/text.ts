@@ -51,6 +51,33 @@ export function compilePattern(source: string): RegExp {
   return pattern;
 }
 
+/** Compiled pattern sets by the constitution array they come from, which stays the same object while the constitution is loaded. */
+const compiledSets = new WeakMap<readonly string[], readonly RegExp[]>();
+
+/**
+ * Compiles a list of constitution patterns into as few regexes as match the same texts. The
+ * unanchored patterns become one alternation, so a text is scanned once instead of once per
+ * pattern. Each `^`-anchored pattern stays alone, because testPattern reads only the first
+ * window of a long text for those. A pattern with a named group also stays alone, since two
+ * alternatives may not share a group name.
+ */
+export function compilePatternSet(sources: readonly string[]): readonly RegExp[] {
+  let compiled = compiledSets.get(sources);
+  if (compiled) return compiled;
+  const alone = sources.filter((source) => source.startsWith('^') || /\(\?<[A-Za-z]/.test(source));
+  const combinable = sources.filter((source) => !alone.includes(source));
+  compiled = alone.map(compilePattern);
+  if (combinable.length > 0) compiled.push(compilePattern(combinable.map((source) => `(?:${source})`).join('|')));
+  compiledSets.set(sources, compiled);
+  return compiled;
+}
+
+/** Tests whether any of the patterns matches the text, in bounded time (see testPattern). */
+export function matchesAny(patterns: readonly RegExp[], text: string): boolean {
+  for (const pattern of patterns) if (testPattern(pattern, text)) return true;
+  return false;
+}
+
 /**
  * Joins finding details into one clause list for a sentence: trailing periods go, and a
  * leading capital is lowered unless it starts an acronym or a name such as `AWS`.

@@ -1,7 +1,7 @@
 import type { Evidence } from '../../verdict.ts';
 import type { TextSource } from '../context.ts';
 import { CONSEQUENTIAL_KINDS, type Observation } from '../observation.ts';
-import { compilePattern, foldText, quote, testPattern } from '../text.ts';
+import { compilePatternSet, foldText, matchesAny, quote } from '../text.ts';
 import { judgedLeaves, leafEvidence, structuralObservation, type DetectorInput } from './detector.ts';
 import { extractTargets } from './targets.ts';
 
@@ -9,8 +9,8 @@ import { extractTargets } from './targets.ts';
 function instructionTurns(input: DetectorInput): TextSource[] {
   const patterns = input.config.signals
     .filter((signal) => signal.kind === 'injection_instruction')
-    .flatMap((signal) => signal.patterns.map(compilePattern));
-  return input.context.toolOutputs.filter((entry) => patterns.some((pattern) => testPattern(pattern, entry.text)));
+    .flatMap((signal) => compilePatternSet(signal.patterns));
+  return input.context.toolOutputs.filter((entry) => matchesAny(patterns, entry.text));
 }
 
 /** Words of a tool name too generic to tie a tool output to the tool, such as get or manager. */
@@ -38,7 +38,9 @@ function turnsAskingForAction(input: DetectorInput, turns: readonly TextSource[]
   return turns.filter((turn) => {
     const folded = foldText(turn.text);
     if (toolWords.some((word) => folded.includes(word.replace(/s$/, '')))) return true;
-    return signals.some((signal) => [...signal.patterns, ...signal.requested_by].map(compilePattern).some((pattern) => testPattern(pattern, turn.text)));
+    return signals.some(
+      (signal) => matchesAny(compilePatternSet(signal.patterns), turn.text) || matchesAny(compilePatternSet(signal.requested_by), turn.text),
+    );
   });
 }
 

@@ -1,28 +1,27 @@
 import type { Signal, SignalScope } from '../../../constitution/rubric-config.ts';
 import type { Evidence } from '../../verdict.ts';
 import { CONSEQUENTIAL_KINDS, type Observation } from '../observation.ts';
-import { compilePattern, quote, testPattern } from '../text.ts';
+import { compilePatternSet, matchesAny, quote } from '../text.ts';
 import { judgedLeaves, leafEvidence, structuralObservation, type DetectorInput } from './detector.ts';
 import { broadPathsOutsideRequest } from './scope.ts';
 
 /** Finds the first match of any pattern in one scope and returns evidence for it. */
 function matchScope(patterns: readonly RegExp[], scope: SignalScope, input: DetectorInput): Evidence | undefined {
-  const matches = (text: string) => patterns.some((pattern) => testPattern(pattern, text));
   switch (scope) {
     case 'executed': {
       const leaf = judgedLeaves(input.action).find((candidate) =>
-        matches(input.action.shell ? candidate.text : `${candidate.key}: ${candidate.text}`),
+        matchesAny(patterns, input.action.shell ? candidate.text : `${candidate.key}: ${candidate.text}`),
       );
       return leaf === undefined ? undefined : leafEvidence(leaf);
     }
     case 'tool':
-      return matches(input.action.toolWords) ? { path: 'action.tool', raw: input.action.tool } : undefined;
+      return matchesAny(patterns, input.action.toolWords) ? { path: 'action.tool', raw: input.action.tool } : undefined;
     case 'request': {
-      const entry = input.context.user.find((candidate) => matches(candidate.text));
+      const entry = input.context.user.find((candidate) => matchesAny(patterns, candidate.text));
       return entry === undefined ? undefined : { path: entry.source, raw: quote(entry.text) };
     }
     case 'tool_output': {
-      const entry = input.context.toolOutputs.find((candidate) => matches(candidate.text));
+      const entry = input.context.toolOutputs.find((candidate) => matchesAny(patterns, candidate.text));
       return entry === undefined ? undefined : { path: entry.source, source: entry.source, raw: quote(entry.text) };
     }
   }
@@ -37,7 +36,7 @@ function outsideRequest(signal: Signal, input: DetectorInput): string[] {
 
 /** Observations for one signal: its own finding, plus whether the user asked for this kind of action. */
 function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
-  const patterns = signal.patterns.map(compilePattern);
+  const patterns = compilePatternSet(signal.patterns);
   const evidence = signal.in
     .map((scope) => matchScope(patterns, scope, input))
     .filter((entry): entry is Evidence => entry !== undefined);
@@ -48,8 +47,8 @@ function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
   ];
   if (signal.requested_by.length === 0) return observations;
 
-  const requestPatterns = signal.requested_by.map(compilePattern);
-  const asked = input.context.user.find((entry) => requestPatterns.some((pattern) => testPattern(pattern, entry.text)));
+  const requestPatterns = compilePatternSet(signal.requested_by);
+  const asked = input.context.user.find((entry) => matchesAny(requestPatterns, entry.text));
   const outside = outsideRequest(signal, input);
   if (asked !== undefined && outside.length > 0) {
     observations.push(
