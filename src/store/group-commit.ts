@@ -5,61 +5,55 @@ interface PendingWrite<T> {
 }
 
 /**
- * Group commit for a synchronous store: writes that arrive during one turn of the event loop
- * are committed together in one transaction, so concurrent requests share one fsync instead
- * of each blocking the event loop for its own. Every promise settles only after its write
- * was committed or failed, so an acknowledged write is as durable as a single commit.
+ * Commits a batch of items in one transaction and returns one outcome per item, in order:
+ * undefined for a committed item, or the error that kept it out. One bad item, such as a
+ * duplicate id, must not fail the items that shared its batch.
+ */
+export type CommitBatch<T> = (items: T[]) => Promise<Array<Error | undefined>>;
+
+/**
+ * Group commit: writes that arrive while a transaction is in progress wait and are committed
+ * together in the next one, so concurrent requests share one fsync instead of each paying for
+ * its own. One batch is in progress at a time. Every promise settles only after its write was
+ * committed or failed, so an acknowledged write is as durable as a single commit.
  */
 export class GroupCommit<T> {
   private pending: Array<PendingWrite<T>> = [];
-  private scheduled = false;
+  private inProgress: Promise<void> | undefined;
 
-  /**
-   * @param commitMany commits all items in one transaction, or throws and commits none
-   * @param commitOne commits one item, to find out which item failed when a batch throws
-   */
-  constructor(
-    private readonly commitMany: (items: T[]) => void,
-    private readonly commitOne: (item: T) => void,
-  ) {}
+  constructor(private readonly commitBatch: CommitBatch<T>) {}
 
   /** Queues a write and resolves once it is committed. */
   write(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+      if (!this.inProgress) this.inProgress = this.commitPending();
     });
   }
 
-  /** Commits every queued write now. The store calls it before it closes. */
-  flush(): void {
-    this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    try {
-      this.commitMany(batch.map((write) => write.item));
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // One bad item, such as a duplicate id, must not fail the writes that shared its batch.
-      for (const write of batch) this.commitAlone(write);
-      return;
-    }
-    for (const write of batch) write.resolve();
+  /** Resolves once every write queued so far is committed or failed. The store calls it before it closes. */
+  async drain(): Promise<void> {
+    while (this.inProgress) await this.inProgress;
   }
 
-  private commitAlone(write: PendingWrite<T>): void {
-    try {
-      this.commitOne(write.item);
-    } catch (error) {
-      write.reject(error);
-      return;
+  /** Commits batches until no write is pending. Writes queued during one turn of the event loop join the first batch. */
+  private async commitPending(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      let outcomes: Array<Error | undefined>;
+      try {
+        outcomes = await this.commitBatch(batch.map((write) => write.item));
+      } catch (error) {
+        outcomes = batch.map(() => error as Error);
+      }
+      batch.forEach((write, index) => {
+        const error = outcomes[index];
+        if (error) write.reject(error);
+        else write.resolve();
+      });
     }
-    write.resolve();
+    this.inProgress = undefined;
   }
 }

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
 import { GroupCommit } from './group-commit.ts';
+import { openSqliteDatabase } from './sqlite-connection.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
 import { whereClause, type SqliteParams } from './sqlite-filter.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteFactorBins, sqliteStatisticsRows } from './sqlite-statistics.ts';
@@ -41,35 +41,25 @@ function guarded<T>(action: string, run: () => T): T {
   }
 }
 
-/** Verdict store on one SQLite file in WAL mode, for a single service instance. */
+/**
+ * Verdict store on one SQLite file in WAL mode, for a single service instance. Reads, reviews
+ * and health checks run on the calling thread's connection. Appends go through a writer
+ * thread with a connection of its own, so their fsync does not block the event loop.
+ */
 export class SqliteVerdictStore implements VerdictStore {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
   private readonly byId: Database.Statement<[string], VerdictRow>;
   private readonly setReview: Database.Statement;
+  private readonly writer: SqliteWriter;
   private readonly writes: GroupCommit<SqliteParams>;
 
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    // FULL syncs the WAL on every commit, so an acknowledged verdict survives power loss too.
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteDatabase(path);
     this.migrate();
-    this.insert = this.db.prepare(
-      `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, session_id, verdict, request)
-       VALUES (@id, @created_at, @decision, @constitution_id, @constitution_version, @engine, @decided_by, @tool, @risk, @training_eligible, @session_id, @verdict, @request)`,
-    );
     this.byId = this.db.prepare(`SELECT ${COLUMNS} FROM verdicts WHERE id = ?`);
     this.setReview = this.db.prepare('UPDATE verdicts SET review = @review, reviewed_at = @reviewed_at WHERE id = @id');
-    const insertMany = this.db.transaction((rows: Array<SqliteParams>) => {
-      for (const row of rows) this.insert.run(row);
-    });
-    this.writes = new GroupCommit(
-      (rows) => guarded('insert', () => insertMany(rows)),
-      (row) => guarded('insert', () => this.insert.run(row)),
-    );
+    this.writer = new SqliteWriter(path);
+    this.writes = new GroupCommit((rows) => this.writer.commit(rows));
   }
 
   private migrate(): void {
@@ -192,9 +182,10 @@ export class SqliteVerdictStore implements VerdictStore {
     });
   }
 
+  /** Closes the read connection at once, so reads fail from now on, then lets the queued appends commit. */
   async close(): Promise<void> {
-    if (!this.db.open) return;
-    this.writes.flush();
-    this.db.close();
+    if (this.db.open) this.db.close();
+    await this.writes.drain();
+    await this.writer.close();
   }
 }

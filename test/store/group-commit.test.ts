@@ -1,23 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../src/store/group-commit.ts';
 
-/** Builds a fake synchronous store that records each transaction and rejects the item 'bad'. */
+/** Builds a fake store that records each transaction and rejects the item 'bad' alone, as the SQLite writer does. */
 function recordingStore() {
   const transactions: string[][] = [];
-  const check = (item: string): void => {
-    if (item === 'bad') throw new Error('constraint failed: bad');
-  };
-  const commits = new GroupCommit<string>(
-    (items) => {
-      items.forEach(check);
-      transactions.push(items);
-    },
-    (item) => {
-      check(item);
-      transactions.push([item]);
-    },
-  );
-  return { transactions, commits };
+  let inTransaction = 0;
+  let maxInTransaction = 0;
+  const commits = new GroupCommit<string>(async (items) => {
+    inTransaction += 1;
+    maxInTransaction = Math.max(maxInTransaction, inTransaction);
+    // The commit takes a while, as an fsync does, so later writes queue behind it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    inTransaction -= 1;
+    const good = items.filter((item) => item !== 'bad');
+    transactions.push(good);
+    return items.map((item) => (item === 'bad' ? new Error('constraint failed: bad') : undefined));
+  });
+  return { transactions, commits, maxInTransaction: () => maxInTransaction };
 }
 
 describe('GroupCommit', () => {
@@ -28,12 +27,31 @@ describe('GroupCommit', () => {
     expect(transactions).toEqual([['a', 'b', 'c'], ['d']]);
   });
 
+  it('batches writes queued during a commit', async () => {
+    const { transactions, commits, maxInTransaction } = recordingStore();
+    const first = commits.write('a');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const later = ['b', 'c'].map((item) => commits.write(item));
+    await Promise.all([first, ...later]);
+    expect(transactions).toEqual([['a'], ['b', 'c']]);
+    expect(maxInTransaction()).toBe(1);
+  });
+
   it('fails only the bad write of a batch', async () => {
     const { transactions, commits } = recordingStore();
     const results = await Promise.allSettled(['a', 'bad', 'c'].map((item) => commits.write(item)));
     expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.message).toMatch(/bad/);
-    expect(transactions).toEqual([['a'], ['c']]);
+    expect(transactions).toEqual([['a', 'c']]);
+  });
+
+  it('fails the whole batch when the commit throws', async () => {
+    const commits = new GroupCommit<string>(async () => {
+      throw new Error('disk I/O error');
+    });
+    const results = await Promise.allSettled(['a', 'b'].map((item) => commits.write(item)));
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason.message).toBe('disk I/O error');
   });
 
   it('settles a write only after its commit', async () => {
@@ -42,17 +60,16 @@ describe('GroupCommit', () => {
     const write = commits.write('a').then(() => {
       settled = true;
     });
-    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
-    expect(transactions).toEqual([]);
     await write;
     expect(transactions).toEqual([['a']]);
   });
 
-  it('commits queued writes on flush', async () => {
+  it('drains queued writes', async () => {
     const { transactions, commits } = recordingStore();
     const write = commits.write('a');
-    commits.flush();
+    await commits.drain();
     expect(transactions).toEqual([['a']]);
     await write;
   });

@@ -62,11 +62,11 @@ const compiledSets = new WeakMap<readonly string[], readonly RegExp[]>();
  * alternatives may not share a group name.
  */
 export function compilePatternSet(sources: readonly string[]): readonly RegExp[] {
-  let compiled = compiledSets.get(sources);
-  if (compiled) return compiled;
+  const cached = compiledSets.get(sources);
+  if (cached) return cached;
   const alone = sources.filter((source) => source.startsWith('^') || /\(\?<[A-Za-z]/.test(source));
   const combinable = sources.filter((source) => !alone.includes(source));
-  compiled = alone.map(compilePattern);
+  const compiled = alone.map(compilePattern);
   if (combinable.length > 0) compiled.push(compilePattern(combinable.map((source) => `(?:${source})`).join('|')));
   compiledSets.set(sources, compiled);
   return compiled;

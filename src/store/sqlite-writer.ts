@@ -1,0 +1,94 @@
+import { once } from 'node:events';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SqliteParams } from './sqlite-filter.ts';
+import { CLOSE_MESSAGE, type WriteRequest, type WriteResult } from './sqlite-writer-protocol.ts';
+import { StoreUnavailableError } from './store.ts';
+
+/** The thread's entry file next to this one: `.ts` when the service runs from source through tsx, `.js` when compiled. */
+const ownExtension = extname(fileURLToPath(import.meta.url));
+const THREAD_ENTRY = new URL(`./sqlite-writer-thread${ownExtension}`, import.meta.url);
+
+/**
+ * Starts a writer thread. From source, the thread registers tsx before it loads the entry,
+ * because on Node 20 a thread does not inherit the loader that the main thread registered.
+ */
+function startThread(path: string): Worker {
+  if (ownExtension !== '.ts') return new Worker(THREAD_ENTRY, { workerData: { path } });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_ENTRY.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData: { path } });
+}
+
+interface WaitingBatch {
+  readonly resolve: (errors: Array<Error | undefined>) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/**
+ * Commits verdict rows on a thread of its own. A thread that
+ * dies fails the batches it was given, which may or may not have been committed, and the
+ * next write starts a new thread. The thread keeps the process alive only while a batch is
+ * in progress.
+ */
+export class SqliteWriter {
+  private worker: Worker | undefined;
+  private nextBatch = 0;
+  private readonly waiting = new Map<number, WaitingBatch>();
+  private closing: Promise<void> | undefined;
+
+  /** Starts the thread at once, so the first verdict does not wait for it to load. */
+  constructor(private readonly path: string) {
+    this.start().unref();
+  }
+
+  /** Commits the rows in one transaction and returns one outcome per row; see CommitBatch. */
+  commit(rows: SqliteParams[]): Promise<Array<Error | undefined>> {
+    if (this.closing) return Promise.reject(new StoreUnavailableError('SQLite insert failed: the store is closed'));
+    const worker = this.worker ?? this.start();
+    const request: WriteRequest = { batch: this.nextBatch++, rows };
+    return new Promise((resolve, reject) => {
+      this.waiting.set(request.batch, { resolve, reject });
+      worker.ref();
+      worker.postMessage(request);
+    });
+  }
+
+  /** Waits for the batches in progress, then closes the thread's connection and ends it. */
+  close(): Promise<void> {
+    this.closing ??= this.stop();
+    return this.closing;
+  }
+
+  private async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    worker.ref();
+    const exited = once(worker, 'exit');
+    worker.postMessage(CLOSE_MESSAGE);
+    await exited;
+  }
+
+  private start(): Worker {
+    const worker = startThread(this.path);
+    worker.on('message', (result: WriteResult) => {
+      const batch = this.waiting.get(result.batch);
+      this.waiting.delete(result.batch);
+      if (this.waiting.size === 0) worker.unref();
+      batch?.resolve(result.errors.map((message) => (message === undefined ? undefined : new StoreUnavailableError(`SQLite insert failed: ${message}`))));
+    });
+    worker.on('error', (error) => this.failWaiting(`SQLite writer thread failed: ${error.message}`, error));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      this.failWaiting(`SQLite writer thread exited with code ${code}`);
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private failWaiting(message: string, cause?: unknown): void {
+    for (const batch of this.waiting.values()) batch.reject(new StoreUnavailableError(message, { cause }));
+    this.waiting.clear();
+  }
+}
