@@ -4,7 +4,9 @@ import Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
+import type { BindOutcome, IdempotencyBinding, IdempotencyKey } from './store.ts';
 import { GroupCommit } from './group-commit.ts';
+import { bindKeySql, toBinding, toBindOutcome, type BindingRow } from './idempotency-sql.ts';
 import { whereClause, type SqliteParams } from './sqlite-filter.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 import { sqliteFactorBins, sqliteStatisticsRows } from './sqlite-statistics.ts';
@@ -27,9 +29,40 @@ interface VerdictRow {
 
 const COLUMNS = 'verdict, request, review';
 
+/** One verdict insert queued for the group commit. */
+interface PendingAppend {
+  readonly row: SqliteParams & { id: string };
+  /** The Idempotency-Key to bind in the same transaction, for `appendIdempotent`. */
+  readonly idempotency?: { readonly key: IdempotencyKey; readonly liveSince: string };
+  /**
+   * Set by the commit when `idempotency` is given. GroupCommit only reports success or failure,
+   * so the outcome travels back on the item itself.
+   */
+  outcome?: BindOutcome;
+}
+
 function toStored(row: VerdictRow): StoredVerdict {
   const record = { verdict: JSON.parse(row.verdict) as Verdict, request: JSON.parse(row.request) };
   return row.review ? { ...record, review: JSON.parse(row.review) as Review } : record;
+}
+
+/** Builds the column values of one verdict row. */
+function verdictRow({ verdict, request }: StoredVerdict): PendingAppend['row'] {
+  return {
+    id: verdict.id,
+    created_at: verdict.created_at,
+    decision: verdict.decision,
+    constitution_id: verdict.constitution.id,
+    constitution_version: verdict.constitution.version,
+    engine: verdict.engine.id,
+    decided_by: verdict.engine.decided_by,
+    tool: request.action.tool,
+    risk: verdict.risk,
+    training_eligible: verdict.training.eligible ? 1 : 0,
+    session_id: request.context.session_id ?? null,
+    verdict: JSON.stringify(verdict),
+    request: JSON.stringify(request),
+  };
 }
 
 /** Wraps driver errors so callers see one error type for an unusable store. */
@@ -47,7 +80,9 @@ export class SqliteVerdictStore implements VerdictStore {
   private readonly insert: Database.Statement;
   private readonly byId: Database.Statement<[string], VerdictRow>;
   private readonly setReview: Database.Statement;
-  private readonly writes: GroupCommit<SqliteParams>;
+  private readonly bindKey: Database.Statement<[SqliteParams], BindingRow>;
+  private readonly findKey: Database.Statement<[SqliteParams], BindingRow>;
+  private readonly writes: GroupCommit<PendingAppend>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -63,13 +98,51 @@ export class SqliteVerdictStore implements VerdictStore {
     );
     this.byId = this.db.prepare(`SELECT ${COLUMNS} FROM verdicts WHERE id = ?`);
     this.setReview = this.db.prepare('UPDATE verdicts SET review = @review, reviewed_at = @reviewed_at WHERE id = @id');
-    const insertMany = this.db.transaction((rows: Array<SqliteParams>) => {
-      for (const row of rows) this.insert.run(row);
-    });
-    this.writes = new GroupCommit(
-      (rows) => guarded('insert', () => insertMany(rows)),
-      (row) => guarded('insert', () => this.insert.run(row)),
+    this.bindKey = this.db.prepare(
+      bindKeySql({
+        owner: '@owner',
+        key: '@key',
+        bodyHash: '@body_hash',
+        verdictId: '@verdict_id',
+        createdAt: '@created_at',
+        liveSince: '@live_since',
+      }),
     );
+    this.findKey = this.db.prepare(
+      'SELECT body_hash, verdict_id, created_at FROM idempotency_keys WHERE owner = @owner AND key = @key AND created_at >= @live_since',
+    );
+    const commitMany = this.db.transaction((items: PendingAppend[]) => {
+      for (const item of items) this.commitAppend(item);
+    });
+    const commitOne = this.db.transaction((item: PendingAppend) => this.commitAppend(item));
+    this.writes = new GroupCommit(
+      (items) => guarded('insert', () => commitMany(items)),
+      (item) => guarded('insert', () => commitOne(item)),
+    );
+  }
+
+  /** Inserts one queued verdict inside the caller's transaction, binding its key first if it has one. */
+  private commitAppend(item: PendingAppend): void {
+    if (!item.idempotency) {
+      this.insert.run(item.row);
+      return;
+    }
+    const outcome = this.bindKeyRow(item.idempotency.key, item.row.id, item.idempotency.liveSince);
+    if (outcome.bound) this.insert.run(item.row);
+    item.outcome = outcome;
+  }
+
+  private bindKeyRow(key: IdempotencyKey, verdictId: string, liveSince: string): BindOutcome {
+    const row = this.bindKey.get({
+      owner: key.owner,
+      key: key.key,
+      body_hash: key.bodyHash,
+      verdict_id: verdictId,
+      created_at: key.createdAt,
+      live_since: liveSince,
+    });
+    // An upsert with RETURNING yields one row whichever branch it took.
+    return toBindOutcome(row!, verdictId);
   }
 
   private migrate(): void {
@@ -88,22 +161,30 @@ export class SqliteVerdictStore implements VerdictStore {
     }
   }
 
-  async append({ verdict, request }: StoredVerdict): Promise<void> {
-    return this.writes.write({
-      id: verdict.id,
-      created_at: verdict.created_at,
-      decision: verdict.decision,
-      constitution_id: verdict.constitution.id,
-      constitution_version: verdict.constitution.version,
-      engine: verdict.engine.id,
-      decided_by: verdict.engine.decided_by,
-      tool: request.action.tool,
-      risk: verdict.risk,
-      training_eligible: verdict.training.eligible ? 1 : 0,
-      session_id: request.context.session_id ?? null,
-      verdict: JSON.stringify(verdict),
-      request: JSON.stringify(request),
-    });
+  async append(record: StoredVerdict): Promise<void> {
+    return this.writes.write({ row: verdictRow(record) });
+  }
+
+  async appendIdempotent(record: StoredVerdict, key: IdempotencyKey, liveSince: string): Promise<BindOutcome> {
+    const item: PendingAppend = { row: verdictRow(record), idempotency: { key, liveSince } };
+    await this.writes.write(item);
+    return item.outcome!;
+  }
+
+  async bindIdempotencyKey(key: IdempotencyKey, verdictId: string, liveSince: string): Promise<BindOutcome> {
+    return guarded('insert', () => this.bindKeyRow(key, verdictId, liveSince));
+  }
+
+  async findIdempotencyKey(owner: string, key: string, liveSince: string): Promise<IdempotencyBinding | undefined> {
+    const row = guarded('read', () => this.findKey.get({ owner, key, live_since: liveSince }));
+    return row ? toBinding(row) : undefined;
+  }
+
+  async deleteIdempotencyKeys(createdBefore: string): Promise<number> {
+    const result = guarded('delete', () =>
+      this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(createdBefore),
+    );
+    return result.changes;
   }
 
   async get(id: string): Promise<StoredVerdict | undefined> {
