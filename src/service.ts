@@ -1,5 +1,6 @@
 import type { DestinationStream, Logger } from 'pino';
 import { buildApp, type GuardApp } from './api/app.ts';
+import { bindingIdempotencyKeys } from './api/replay/idempotent-append.ts';
 import type { Config } from './config/config.ts';
 import { loadConstitutions } from './constitution/loader.ts';
 import { Deliberator, type DeliberatorOptions } from './deliberation/deliberator.ts';
@@ -26,7 +27,8 @@ export async function createCore(config: Config, hooks: Pick<DeliberatorOptions,
   const deliberator = new Deliberator({
     constitutions,
     engines,
-    store,
+    // Lets POST /v1/deliberations commit a verdict and its Idempotency-Key in one transaction.
+    store: bindingIdempotencyKeys(store),
     defaultEngine: config.GUARD_ENGINE,
     defaultDeadlineMs: config.GUARD_DEFAULT_DEADLINE_MS,
     redactStorage: config.GUARD_REDACT_STORAGE,

@@ -8,7 +8,7 @@ import { VerdictSchema, type Verdict } from '../../deliberation/verdict.ts';
 import type { GuardMetrics } from '../../metrics/metrics.ts';
 import type { VerdictStore } from '../../store/store.ts';
 import { canonicalHash } from '../replay/canonical-hash.ts';
-import { IdempotencyTable } from '../replay/idempotency.ts';
+import { IdempotencyKeys } from '../replay/idempotency.ts';
 import { VerdictCache } from '../replay/verdict-cache.ts';
 import { errorResponses } from '../schemas.ts';
 
@@ -29,8 +29,25 @@ export interface DeliberationRouteOptions {
   readonly config: Config;
 }
 
+/** Picks the interval between deletions of expired Idempotency-Key bindings: the TTL, kept between a minute and an hour. */
+function keyCleanupIntervalMs(ttlMs: number): number {
+  return Math.min(Math.max(ttlMs, 60_000), 3_600_000);
+}
+
 export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions> = async (app, { deliberator, store, metrics, config }) => {
-  const idempotency = new IdempotencyTable(config.GUARD_IDEMPOTENCY_TTL_MS, config.GUARD_CACHE_MAX_ENTRIES);
+  const idempotency = new IdempotencyKeys(store, config.GUARD_IDEMPOTENCY_TTL_MS);
+  // Lookups already ignore expired bindings; the cleanup only keeps the table small. Every
+  // instance runs it, and a DELETE that finds nothing costs one index probe.
+  const keyCleanup = setInterval(() => {
+    idempotency.deleteExpired().then(
+      (count) => {
+        if (count > 0) app.log.info({ count }, 'deleted expired Idempotency-Key bindings');
+      },
+      (error: unknown) => app.log.warn({ err: error }, 'failed to delete expired Idempotency-Key bindings; retrying at the next interval'),
+    );
+  }, keyCleanupIntervalMs(config.GUARD_IDEMPOTENCY_TTL_MS));
+  keyCleanup.unref();
+  app.addHook('onClose', async () => clearInterval(keyCleanup));
   const cache = config.GUARD_VERDICT_CACHE_TTL_MS > 0 ? new VerdictCache(config.GUARD_VERDICT_CACHE_TTL_MS, config.GUARD_CACHE_MAX_ENTRIES) : undefined;
 
   async function load(id: string): Promise<Verdict | undefined> {
@@ -80,10 +97,8 @@ export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions>
         verdict = await deliberateOrReuse(request.body, request.log, reply);
       } else {
         const result = await idempotency.run(
-          `${request.principal?.keyId ?? 'open'}:${idempotencyKey}`,
-          canonicalHash(request.body),
+          { owner: request.principal?.keyId ?? 'open', key: idempotencyKey, bodyHash: canonicalHash(request.body) },
           () => deliberateOrReuse(request.body, request.log, reply),
-          load,
         );
         if (result.replayed) {
           metrics.idempotentReplays.inc();
