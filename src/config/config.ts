@@ -63,11 +63,11 @@ export const ConfigSchema = z.object({
   GUARD_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
   /** An idle socket is closed after this many milliseconds (Fastify's connectionTimeout). */
   GUARD_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(60_000),
-  /** How long an Idempotency-Key is remembered, in milliseconds. */
+  /** How long the store keeps an Idempotency-Key bound to its verdict, in milliseconds. */
   GUARD_IDEMPOTENCY_TTL_MS: z.coerce.number().int().min(1).default(86_400_000),
   /** How long a verdict is reused for an identical request, in milliseconds; 0 turns the cache off. */
   GUARD_VERDICT_CACHE_TTL_MS: z.coerce.number().int().min(0).default(0),
-  /** Entries kept by the verdict cache and by the Idempotency-Key table, each. */
+  /** Entries kept by the in-memory verdict cache. */
   GUARD_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(100_000),
   /** Anthropic API base URL; unset means the SDK's default (the public API). */
   ANTHROPIC_BASE_URL: z.url().optional(),

@@ -1,7 +1,7 @@
 import type { LogSink } from '../logger.ts';
 import type { LoadedConstitution } from '../constitution/schema.ts';
 import { redactStoredVerdict } from '../redaction/record.ts';
-import type { VerdictStore } from '../store/store.ts';
+import type { IdempotencyBinding, KeyBinding, VerdictStore } from '../store/store.ts';
 import type { Engine } from './engine.ts';
 import type { DeliberationRequest, EngineId } from './request.ts';
 import { createVerdictId } from './verdict-id.ts';
@@ -15,6 +15,17 @@ export class UnknownConstitutionError extends Error {
   ) {
     super(`unknown constitution "${constitutionId}"; known constitutions: ${known.join(', ')}`);
     this.name = 'UnknownConstitutionError';
+  }
+}
+
+/**
+ * Raised instead of a commit when the request's Idempotency-Key is already bound to a live
+ * verdict, committed by another request in the meantime. The new verdict was not stored.
+ */
+export class IdempotencyKeyBoundError extends Error {
+  constructor(readonly existing: IdempotencyBinding) {
+    super(`the Idempotency-Key is already bound to verdict ${existing.verdictId}`);
+    this.name = 'IdempotencyKeyBoundError';
   }
 }
 
@@ -75,7 +86,12 @@ export class Deliberator {
     return engine;
   }
 
-  async deliberate(request: DeliberationRequest, log: LogSink): Promise<Verdict> {
+  /**
+   * Deliberates and commits the verdict. With `binding`, the verdict and its Idempotency-Key
+   * are committed in one transaction, and IdempotencyKeyBoundError is raised, with nothing
+   * stored, when the key is already bound to a live verdict.
+   */
+  async deliberate(request: DeliberationRequest, log: LogSink, binding?: KeyBinding): Promise<Verdict> {
     const constitution = this.resolveConstitution(request.constitution);
     const engine = this.resolveEngine(request.engine);
     const startedAt = Date.now();
@@ -93,7 +109,12 @@ export class Deliberator {
     });
 
     const record = this.options.redactStorage === false ? { verdict, request } : redactStoredVerdict({ verdict, request });
-    await this.options.store.append(record);
+    if (binding) {
+      const outcome = await this.options.store.appendIdempotent(record, binding.key, binding.liveSince);
+      if (!outcome.bound) throw new IdempotencyKeyBoundError(outcome.existing);
+    } else {
+      await this.options.store.append(record);
+    }
     log.info(
       { verdictId: verdict.id, decision: verdict.decision, engine: verdict.engine.id, constitutionId: constitution.spec.id },
       'verdict committed',

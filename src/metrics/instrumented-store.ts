@@ -25,6 +25,11 @@ export function instrumentStore(store: VerdictStore, metrics: GuardMetrics): Ver
 
   return {
     append: (record: StoredVerdict) => timedWrite('append', () => store.append(record)),
+    appendIdempotent: (record, key, liveSince) => timedWrite('append', () => store.appendIdempotent(record, key, liveSince)),
+    bindIdempotencyKey: (key, verdictId, liveSince) =>
+      timedWrite('bind_idempotency_key', () => store.bindIdempotencyKey(key, verdictId, liveSince)),
+    findIdempotencyKey: (owner, key, liveSince) => counted('find_idempotency_key', () => store.findIdempotencyKey(owner, key, liveSince)),
+    deleteIdempotencyKeys: (createdBefore) => counted('delete_idempotency_keys', () => store.deleteIdempotencyKeys(createdBefore)),
     get: (id: string) => counted('get', () => store.get(id)),
     review: (id: string, review: Review) => timedWrite('review', () => store.review(id, review)),
     list: (filter: VerdictFilter, options: { limit: number; cursor?: string }) => counted('list', () => store.list(filter, options)),

@@ -1,15 +1,15 @@
-interface PendingWrite<T> {
+interface PendingWrite<T, R> {
   readonly item: T;
-  readonly resolve: () => void;
+  readonly resolve: (result: R) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
  * Commits a batch of items in one transaction and returns one outcome per item, in order:
- * undefined for a committed item, or the error that kept it out. One bad item, such as a
+ * the item's result once committed, or the error that kept it out. One bad item, such as a
  * duplicate id, must not fail the items that shared its batch.
  */
-export type CommitBatch<T> = (items: T[]) => Promise<Array<Error | undefined>>;
+export type CommitBatch<T, R> = (items: T[]) => Promise<Array<R | Error>>;
 
 /**
  * Group commit: writes that arrive while a transaction is in progress wait and are committed
@@ -17,14 +17,14 @@ export type CommitBatch<T> = (items: T[]) => Promise<Array<Error | undefined>>;
  * its own. One batch is in progress at a time. Every promise settles only after its write was
  * committed or failed, so an acknowledged write is as durable as a single commit.
  */
-export class GroupCommit<T> {
-  private pending: Array<PendingWrite<T>> = [];
+export class GroupCommit<T, R = void> {
+  private pending: Array<PendingWrite<T, R>> = [];
   private inProgress: Promise<void> | undefined;
 
-  constructor(private readonly commitBatch: CommitBatch<T>) {}
+  constructor(private readonly commitBatch: CommitBatch<T, R>) {}
 
-  /** Queues a write and resolves once it is committed. */
-  write(item: T): Promise<void> {
+  /** Queues a write and resolves with its result once it is committed. */
+  write(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (!this.inProgress) this.inProgress = this.commitPending();
@@ -42,16 +42,16 @@ export class GroupCommit<T> {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
-      let outcomes: Array<Error | undefined>;
+      let outcomes: Array<R | Error>;
       try {
         outcomes = await this.commitBatch(batch.map((write) => write.item));
       } catch (error) {
         outcomes = batch.map(() => error as Error);
       }
       batch.forEach((write, index) => {
-        const error = outcomes[index];
-        if (error) write.reject(error);
-        else write.resolve();
+        const outcome = outcomes[index] as R | Error;
+        if (outcome instanceof Error) write.reject(outcome);
+        else write.resolve(outcome);
       });
     }
     this.inProgress = undefined;

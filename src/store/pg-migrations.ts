@@ -47,4 +47,20 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
         ON verdicts (created_at) INCLUDE (decision, constitution_id, engine, tool, decided_by, risk, reviewed_at);
     `,
   },
+  {
+    version: 3,
+    // Binds each Idempotency-Key to the verdict it produced, in the same transaction as the
+    // verdict, so a retry that reaches another instance gets that verdict back.
+    sql: `
+      CREATE TABLE idempotency_keys (
+        owner text COLLATE "C" NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        body_hash text NOT NULL,
+        verdict_id text COLLATE "C" NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (owner, key)
+      );
+      CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+    `,
+  },
 ];

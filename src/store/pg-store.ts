@@ -3,7 +3,9 @@ import type { Verdict } from '../deliberation/verdict.ts';
 import type { DeliberationRequest } from '../deliberation/request.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
+import type { BindOutcome, IdempotencyBinding, IdempotencyKey } from './store.ts';
 import { filterConditions, whereSql } from './filter-sql.ts';
+import { bindKeySql, toBinding, toBindOutcome, type BindingRow } from './idempotency-sql.ts';
 import { toStoreError } from './pg-errors.ts';
 import { LATEST_MIGRATION, migrate } from './pg-migrate.ts';
 import { factorBinsQuery, groupsQuery, timelineQuery } from './pg-statistics.ts';
@@ -61,6 +63,39 @@ class Parameters {
   };
 }
 
+/** Builds the INSERT of one verdict row. */
+function verdictInsert({ verdict, request }: StoredVerdict): pg.QueryConfig {
+  return {
+    name: 'verdicts_insert',
+    text: `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, verdict, request, session_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+    values: [
+      verdict.id,
+      verdict.created_at,
+      verdict.decision,
+      textValue(verdict.constitution.id),
+      textValue(verdict.constitution.version),
+      verdict.engine.id,
+      verdict.engine.decided_by,
+      textValue(request.action.tool),
+      verdict.risk,
+      verdict.training.eligible,
+      JSON.stringify(verdict),
+      JSON.stringify(request),
+      request.context.session_id === undefined ? null : textValue(request.context.session_id),
+    ],
+  };
+}
+
+/** Builds the upsert that binds an Idempotency-Key to a verdict, as bindKeySql describes. */
+function bindKeyQuery(key: IdempotencyKey, verdictId: string, liveSince: string): pg.QueryConfig {
+  return {
+    name: 'idempotency_keys_bind',
+    text: bindKeySql({ owner: '$1', key: '$2', bodyHash: '$3', verdictId: '$4', createdAt: '$5', liveSince: '$6' }),
+    values: [textValue(key.owner), textValue(key.key), key.bodyHash, verdictId, key.createdAt, liveSince],
+  };
+}
+
 /** Verdict store on PostgreSQL, shared by any number of service instances. */
 export class PgVerdictStore implements VerdictStore {
   private closed = false;
@@ -97,27 +132,59 @@ export class PgVerdictStore implements VerdictStore {
     }
   }
 
-  async append({ verdict, request }: StoredVerdict): Promise<void> {
-    await this.query('insert', {
-      name: 'verdicts_insert',
-      text: `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, verdict, request, session_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      values: [
-        verdict.id,
-        verdict.created_at,
-        verdict.decision,
-        textValue(verdict.constitution.id),
-        textValue(verdict.constitution.version),
-        verdict.engine.id,
-        verdict.engine.decided_by,
-        textValue(request.action.tool),
-        verdict.risk,
-        verdict.training.eligible,
-        JSON.stringify(verdict),
-        JSON.stringify(request),
-        request.context.session_id === undefined ? null : textValue(request.context.session_id),
-      ],
+  async append(record: StoredVerdict): Promise<void> {
+    await this.query('insert', verdictInsert(record));
+  }
+
+  async appendIdempotent(record: StoredVerdict, key: IdempotencyKey, liveSince: string): Promise<BindOutcome> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw toStoreError('insert', error);
+    }
+    try {
+      await client.query('BEGIN');
+      // The key row goes first: a concurrent transaction with the same key waits on it here and,
+      // once this one commits, finds the binding and inserts no verdict.
+      const result = await client.query<BindingRow>(bindKeyQuery(key, record.verdict.id, liveSince));
+      const outcome = toBindOutcome(result.rows[0]!, record.verdict.id);
+      if (outcome.bound) {
+        await client.query(verdictInsert(record));
+        await client.query('COMMIT');
+      } else {
+        await client.query('ROLLBACK');
+      }
+      client.release();
+      return outcome;
+    } catch (error) {
+      // Destroying the connection also ends the open transaction on the server.
+      client.release(true);
+      throw toStoreError('insert', error);
+    }
+  }
+
+  async bindIdempotencyKey(key: IdempotencyKey, verdictId: string, liveSince: string): Promise<BindOutcome> {
+    const result = await this.query<BindingRow>('insert', bindKeyQuery(key, verdictId, liveSince));
+    return toBindOutcome(result.rows[0]!, verdictId);
+  }
+
+  async findIdempotencyKey(owner: string, key: string, liveSince: string): Promise<IdempotencyBinding | undefined> {
+    const result = await this.query<BindingRow>('read', {
+      name: 'idempotency_keys_find',
+      text: 'SELECT body_hash, verdict_id, created_at FROM idempotency_keys WHERE owner = $1 AND key = $2 AND created_at >= $3',
+      values: [textValue(owner), textValue(key), liveSince],
     });
+    const row = result.rows[0];
+    return row ? toBinding(row) : undefined;
+  }
+
+  async deleteIdempotencyKeys(createdBefore: string): Promise<number> {
+    const result = await this.query('delete', {
+      text: 'DELETE FROM idempotency_keys WHERE created_at < $1',
+      values: [createdBefore],
+    });
+    return result.rowCount ?? 0;
   }
 
   async get(id: string): Promise<StoredVerdict | undefined> {

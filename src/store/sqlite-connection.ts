@@ -1,10 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { bindKeySql } from './idempotency-sql.ts';
 
 /** The statement that appends one verdict row; the store's writer thread runs it. */
 export const INSERT_VERDICT_SQL = `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, session_id, verdict, request)
   VALUES (@id, @created_at, @decision, @constitution_id, @constitution_version, @engine, @decided_by, @tool, @risk, @training_eligible, @session_id, @verdict, @request)`;
+
+/** The upsert that binds an Idempotency-Key to a verdict, with named parameters. */
+export const BIND_KEY_SQL = bindKeySql({
+  owner: '@owner',
+  key: '@key',
+  bodyHash: '@body_hash',
+  verdictId: '@verdict_id',
+  createdAt: '@created_at',
+  liveSince: '@live_since',
+});
 
 /**
  * Opens a connection to the verdict file, creating its folder, with the settings every

@@ -45,4 +45,21 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
         ON verdicts (created_at, decision, constitution_id, engine, tool, decided_by, risk, reviewed_at);
     `,
   },
+  {
+    version: 4,
+    // Binds each Idempotency-Key to the verdict it produced, in the same transaction as the
+    // verdict, so a retry after a restart gets that verdict back. created_at is ISO 8601 text in
+    // UTC, which sorts in time order, so expiry is a text comparison.
+    sql: `
+      CREATE TABLE idempotency_keys (
+        owner TEXT NOT NULL,
+        key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        verdict_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (owner, key)
+      );
+      CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
+    `,
+  },
 ];

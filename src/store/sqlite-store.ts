@@ -2,8 +2,11 @@ import type Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
+import type { BindOutcome, IdempotencyBinding, IdempotencyKey } from './store.ts';
 import { GroupCommit } from './group-commit.ts';
-import { openSqliteDatabase } from './sqlite-connection.ts';
+import { toBinding, toBindOutcome, type BindingRow } from './idempotency-sql.ts';
+import { BIND_KEY_SQL, openSqliteDatabase } from './sqlite-connection.ts';
+import type { PendingAppend } from './sqlite-writer-protocol.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
 import { whereClause, type SqliteParams } from './sqlite-filter.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
@@ -26,6 +29,30 @@ interface VerdictRow {
 }
 
 const COLUMNS = 'verdict, request, review';
+
+/** Builds the column values of one verdict row. */
+function verdictRow({ verdict, request }: StoredVerdict): PendingAppend['row'] {
+  return {
+    id: verdict.id,
+    created_at: verdict.created_at,
+    decision: verdict.decision,
+    constitution_id: verdict.constitution.id,
+    constitution_version: verdict.constitution.version,
+    engine: verdict.engine.id,
+    decided_by: verdict.engine.decided_by,
+    tool: request.action.tool,
+    risk: verdict.risk,
+    training_eligible: verdict.training.eligible ? 1 : 0,
+    session_id: request.context.session_id ?? null,
+    verdict: JSON.stringify(verdict),
+    request: JSON.stringify(request),
+  };
+}
+
+/** Builds the parameters of BIND_KEY_SQL. */
+function bindingParams(key: IdempotencyKey, verdictId: string, liveSince: string): SqliteParams {
+  return { owner: key.owner, key: key.key, body_hash: key.bodyHash, verdict_id: verdictId, created_at: key.createdAt, live_since: liveSince };
+}
 
 function toStored(row: VerdictRow): StoredVerdict {
   const record = { verdict: JSON.parse(row.verdict) as Verdict, request: JSON.parse(row.request) };
@@ -50,14 +77,20 @@ export class SqliteVerdictStore implements VerdictStore {
   private readonly db: Database.Database;
   private readonly byId: Database.Statement<[string], VerdictRow>;
   private readonly setReview: Database.Statement;
+  private readonly bindKey: Database.Statement<[SqliteParams], BindingRow>;
+  private readonly findKey: Database.Statement<[SqliteParams], BindingRow>;
   private readonly writer: SqliteWriter;
-  private readonly writes: GroupCommit<SqliteParams>;
+  private readonly writes: GroupCommit<PendingAppend, BindingRow | undefined>;
 
   constructor(readonly path: string) {
     this.db = openSqliteDatabase(path);
     this.migrate();
     this.byId = this.db.prepare(`SELECT ${COLUMNS} FROM verdicts WHERE id = ?`);
     this.setReview = this.db.prepare('UPDATE verdicts SET review = @review, reviewed_at = @reviewed_at WHERE id = @id');
+    this.bindKey = this.db.prepare(BIND_KEY_SQL);
+    this.findKey = this.db.prepare(
+      'SELECT body_hash, verdict_id, created_at FROM idempotency_keys WHERE owner = @owner AND key = @key AND created_at >= @live_since',
+    );
     this.writer = new SqliteWriter(path);
     this.writes = new GroupCommit((rows) => this.writer.commit(rows));
   }
@@ -78,22 +111,31 @@ export class SqliteVerdictStore implements VerdictStore {
     }
   }
 
-  async append({ verdict, request }: StoredVerdict): Promise<void> {
-    return this.writes.write({
-      id: verdict.id,
-      created_at: verdict.created_at,
-      decision: verdict.decision,
-      constitution_id: verdict.constitution.id,
-      constitution_version: verdict.constitution.version,
-      engine: verdict.engine.id,
-      decided_by: verdict.engine.decided_by,
-      tool: request.action.tool,
-      risk: verdict.risk,
-      training_eligible: verdict.training.eligible ? 1 : 0,
-      session_id: request.context.session_id ?? null,
-      verdict: JSON.stringify(verdict),
-      request: JSON.stringify(request),
-    });
+  async append(record: StoredVerdict): Promise<void> {
+    await this.writes.write({ row: verdictRow(record) });
+  }
+
+  async appendIdempotent(record: StoredVerdict, key: IdempotencyKey, liveSince: string): Promise<BindOutcome> {
+    const row = verdictRow(record);
+    const binding = await this.writes.write({ row, binding: bindingParams(key, row.id, liveSince) });
+    return toBindOutcome(binding!, row.id);
+  }
+
+  async bindIdempotencyKey(key: IdempotencyKey, verdictId: string, liveSince: string): Promise<BindOutcome> {
+    // An upsert with RETURNING yields one row whichever branch it took.
+    return guarded('insert', () => toBindOutcome(this.bindKey.get(bindingParams(key, verdictId, liveSince))!, verdictId));
+  }
+
+  async findIdempotencyKey(owner: string, key: string, liveSince: string): Promise<IdempotencyBinding | undefined> {
+    const row = guarded('read', () => this.findKey.get({ owner, key, live_since: liveSince }));
+    return row ? toBinding(row) : undefined;
+  }
+
+  async deleteIdempotencyKeys(createdBefore: string): Promise<number> {
+    const result = guarded('delete', () =>
+      this.db.prepare('DELETE FROM idempotency_keys WHERE created_at < ?').run(createdBefore),
+    );
+    return result.changes;
   }
 
   async get(id: string): Promise<StoredVerdict | undefined> {

@@ -4,37 +4,46 @@
  * SqliteWriter.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SqliteParams } from './sqlite-filter.ts';
-import { INSERT_VERDICT_SQL, openSqliteDatabase } from './sqlite-connection.ts';
-import { CLOSE_MESSAGE, type WriteRequest, type WriteResult } from './sqlite-writer-protocol.ts';
+import type { BindingRow } from './idempotency-sql.ts';
+import { BIND_KEY_SQL, INSERT_VERDICT_SQL, openSqliteDatabase } from './sqlite-connection.ts';
+import { CLOSE_MESSAGE, type AppendOutcome, type PendingAppend, type WriteRequest, type WriteResult } from './sqlite-writer-protocol.ts';
 
 const db = openSqliteDatabase((workerData as { path: string }).path);
 const insert = db.prepare(INSERT_VERDICT_SQL);
-const insertAll = db.transaction((rows: SqliteParams[]) => {
-  for (const row of rows) insert.run(row);
-});
+const bindKey = db.prepare<[PendingAppend['binding']], BindingRow>(BIND_KEY_SQL);
 
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function insertOne(row: SqliteParams): string | undefined {
-  try {
-    insert.run(row);
+/** Inserts one verdict inside the caller's transaction, binding its key first when it has one. */
+function commitAppend(append: PendingAppend): BindingRow | undefined {
+  if (!append.binding) {
+    insert.run(append.row);
     return undefined;
-  } catch (error) {
-    return errorMessage(error);
   }
+  // An upsert with RETURNING yields one row whichever branch it took.
+  const binding = bindKey.get(append.binding)!;
+  if (binding.verdict_id === append.row.id) insert.run(append.row);
+  return binding;
 }
 
-/** Commits the rows together, or, when that fails, one by one to find the rows that fail. */
-function commit(rows: SqliteParams[]): Array<string | undefined> {
+const commitAll = db.transaction((appends: PendingAppend[]) => appends.map(commitAppend));
+const commitOne = db.transaction(commitAppend);
+
+function failure(error: unknown): AppendOutcome {
+  return { error: error instanceof Error ? error.message : String(error) };
+}
+
+/** Commits the appends together, or, when that fails, each in a transaction of its own to find the ones that fail. */
+function commit(appends: PendingAppend[]): AppendOutcome[] {
   try {
-    insertAll(rows);
-    return rows.map(() => undefined);
+    return commitAll(appends).map((binding) => ({ binding }));
   } catch (error) {
-    if (rows.length === 1) return [errorMessage(error)];
-    return rows.map(insertOne);
+    if (appends.length === 1) return [failure(error)];
+    return appends.map((append) => {
+      try {
+        return { binding: commitOne(append) };
+      } catch (appendError) {
+        return failure(appendError);
+      }
+    });
   }
 }
 
@@ -44,6 +53,6 @@ parentPort!.on('message', (message: WriteRequest | typeof CLOSE_MESSAGE) => {
     parentPort!.close();
     return;
   }
-  const result: WriteResult = { batch: message.batch, errors: commit(message.rows) };
+  const result: WriteResult = { batch: message.batch, outcomes: commit(message.appends) };
   parentPort!.postMessage(result);
 });

@@ -1,9 +1,8 @@
-import { once } from 'node:events';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SqliteParams } from './sqlite-filter.ts';
-import { CLOSE_MESSAGE, type WriteRequest, type WriteResult } from './sqlite-writer-protocol.ts';
+import type { BindingRow } from './idempotency-sql.ts';
+import { CLOSE_MESSAGE, type PendingAppend, type WriteRequest, type WriteResult } from './sqlite-writer-protocol.ts';
 import { StoreUnavailableError } from './store.ts';
 
 /** The thread's entry file next to this one: `.ts` when the service runs from source through tsx, `.js` when compiled. */
@@ -21,8 +20,11 @@ function startThread(path: string): Worker {
   return new Worker(bootstrap, { eval: true, workerData: { path } });
 }
 
+/** The result of one append: the key's binding for a keyed append, undefined otherwise, or the error. */
+type AppendResult = BindingRow | undefined | Error;
+
 interface WaitingBatch {
-  readonly resolve: (errors: Array<Error | undefined>) => void;
+  readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: Error) => void;
 }
 
@@ -43,11 +45,11 @@ export class SqliteWriter {
     this.start().unref();
   }
 
-  /** Commits the rows in one transaction and returns one outcome per row; see CommitBatch. */
-  commit(rows: SqliteParams[]): Promise<Array<Error | undefined>> {
+  /** Commits the appends in one transaction and returns one result per append; see CommitBatch. */
+  commit(appends: PendingAppend[]): Promise<AppendResult[]> {
     if (this.closing) return Promise.reject(new StoreUnavailableError('SQLite insert failed: the store is closed'));
     const worker = this.worker ?? this.start();
-    const request: WriteRequest = { batch: this.nextBatch++, rows };
+    const request: WriteRequest = { batch: this.nextBatch++, appends };
     return new Promise((resolve, reject) => {
       this.waiting.set(request.batch, { resolve, reject });
       worker.ref();
@@ -65,7 +67,9 @@ export class SqliteWriter {
     const worker = this.worker;
     if (!worker) return;
     worker.ref();
-    const exited = once(worker, 'exit');
+    // Not events.once, which rejects on 'error': a thread whose close failed has still ended,
+    // and every batch it acknowledged was committed before.
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
     worker.postMessage(CLOSE_MESSAGE);
     await exited;
   }
@@ -76,7 +80,7 @@ export class SqliteWriter {
       const batch = this.waiting.get(result.batch);
       this.waiting.delete(result.batch);
       if (this.waiting.size === 0) worker.unref();
-      batch?.resolve(result.errors.map((message) => (message === undefined ? undefined : new StoreUnavailableError(`SQLite insert failed: ${message}`))));
+      batch?.resolve(result.outcomes.map((outcome) => (outcome.error === undefined ? outcome.binding : new StoreUnavailableError(`SQLite insert failed: ${outcome.error}`))));
     });
     worker.on('error', (error) => this.failWaiting(`SQLite writer thread failed: ${error.message}`, error));
     worker.on('exit', (code) => {

@@ -39,6 +39,37 @@ export interface VerdictPage {
   readonly nextCursor?: string;
 }
 
+/** An Idempotency-Key as the store binds it to a verdict. */
+export interface IdempotencyKey {
+  /** Whose key it is: the API key id, or `open` when requests are not authenticated. */
+  readonly owner: string;
+  /** The header value, 1 to 255 visible ASCII characters. */
+  readonly key: string;
+  /** SHA-256 (hex) of the request body's key-sorted JSON. */
+  readonly bodyHash: string;
+  /** When the key was bound, ISO 8601. */
+  readonly createdAt: string;
+}
+
+/** The verdict that an Idempotency-Key is bound to. */
+export interface IdempotencyBinding {
+  readonly bodyHash: string;
+  readonly verdictId: string;
+  readonly createdAt: string;
+}
+
+/** An Idempotency-Key to bind to the verdict that is committed with it, and the time before which a binding has expired (ISO 8601). */
+export interface KeyBinding {
+  readonly key: IdempotencyKey;
+  readonly liveSince: string;
+}
+
+/**
+ * Result of binding a key: `bound` when the key now names the given verdict, otherwise the live
+ * binding that already held the key (and then nothing was stored).
+ */
+export type BindOutcome = { readonly bound: true } | { readonly bound: false; readonly existing: IdempotencyBinding };
+
 /** Raised when the store cannot write or read; the API answers 503 and issues no verdict. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -83,6 +114,19 @@ export interface VerdictStore {
    * verdicts are absent from the map.
    */
   listBySession(sessionIds: readonly string[], limitPerSession: number): Promise<Map<string, StoredVerdict[]>>;
+  /**
+   * Commits the verdict and binds the Idempotency-Key to it in one transaction. When the key is
+   * already bound to a verdict at or after `liveSince` (ISO 8601), stores nothing and returns that
+   * binding. An older binding has expired and is replaced. Of concurrent calls with one key, on
+   * any number of instances sharing the database, exactly one stores its verdict.
+   */
+  appendIdempotent(record: StoredVerdict, key: IdempotencyKey, liveSince: string): Promise<BindOutcome>;
+  /** Binds the key to a verdict that is already stored, under the same rules as `appendIdempotent`. */
+  bindIdempotencyKey(key: IdempotencyKey, verdictId: string, liveSince: string): Promise<BindOutcome>;
+  /** Returns the owner's binding of the key if it was made at or after `liveSince`. */
+  findIdempotencyKey(owner: string, key: string, liveSince: string): Promise<IdempotencyBinding | undefined>;
+  /** Deletes the key bindings made before `createdBefore` (ISO 8601) and returns how many. */
+  deleteIdempotencyKeys(createdBefore: string): Promise<number>;
   /** Throws StoreUnavailableError when the store cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
@@ -79,6 +82,62 @@ describe('Idempotency-Key on POST /v1/deliberations', () => {
     const second = await request(service.app.server).post('/v1/deliberations').set('idempotency-key', 'b').send(body).expect(200);
     expect(second.body.id).not.toBe(first.body.id);
     expect(await storedCount(service)).toBe(2);
+  });
+});
+
+describe('Idempotency-Key in the SQLite store', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    // This hook runs before the file's own, so the service is stopped here, before its folder goes.
+    await service?.stop();
+    service = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('returns the stored verdict after a restart', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'guard-idempotency-'));
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'verdicts.sqlite')}` };
+    const body = requestBody('rm -rf ./build', 'Clean the build folder');
+    service = await startTestService(env);
+    const first = await request(service.app.server).post('/v1/deliberations').set('idempotency-key', 'restart').send(body).expect(200);
+    await service.stop();
+
+    service = await startTestService(env);
+    const retry = await request(service.app.server).post('/v1/deliberations').set('idempotency-key', 'restart').send(body).expect(200);
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(await storedCount(service)).toBe(1);
+    expect(service.logLines.filter((line) => line.includes('"verdict committed"'))).toHaveLength(0);
+
+    const reused = await request(service.app.server).post('/v1/deliberations').set('idempotency-key', 'restart').send(requestBody('ls', 'List files'));
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe('GUARD_ERR_IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('deliberates again once the key expired', async () => {
+    service = await startTestService({ GUARD_IDEMPOTENCY_TTL_MS: '20' });
+    const body = requestBody('ls', 'List files');
+    const first = await request(service.app.server).post('/v1/deliberations').set('idempotency-key', 'short').send(body).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const later = await request(service.app.server).post('/v1/deliberations').set('idempotency-key', 'short').send(body).expect(200);
+    expect(later.body.id).not.toBe(first.body.id);
+    expect(later.headers['idempotent-replayed']).toBeUndefined();
+    expect(await storedCount(service)).toBe(2);
+  });
+
+  it('binds the key to a verdict cache hit', async () => {
+    service = await startTestService({ GUARD_VERDICT_CACHE_TTL_MS: '60000' });
+    const body = requestBody('git status', 'Show the repository state');
+    const cached = await request(service.app.server).post('/v1/deliberations').send(body).expect(200);
+    const keyed = await request(service.app.server).post('/v1/deliberations').set('idempotency-key', 'cached').send(body).expect(200);
+    expect(keyed.body.id).toBe(cached.body.id);
+    expect(keyed.headers['x-guard-cache']).toBe('hit');
+
+    const liveSince = new Date(Date.now() - 60_000).toISOString();
+    const binding = await service.store.findIdempotencyKey('open', 'cached', liveSince);
+    expect(binding?.verdictId).toBe(cached.body.id);
+    expect(await storedCount(service)).toBe(1);
   });
 });
 

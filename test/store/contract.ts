@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliberationRequest } from '../../src/deliberation/request.ts';
 import { createVerdictId } from '../../src/deliberation/verdict-id.ts';
 import { FACTOR_IDS, type Decision, type Verdict } from '../../src/deliberation/verdict.ts';
-import type { StoredVerdict, VerdictStore } from '../../src/store/store.ts';
+import type { IdempotencyKey, StoredVerdict, VerdictStore } from '../../src/store/store.ts';
 
 /** Builds a schema-valid stored verdict without running an engine. */
 export function makeRecord(decision: Decision, tool: string, createdAt: Date, constitution = 'default'): StoredVerdict {
@@ -29,6 +29,11 @@ export function makeRecord(decision: Decision, tool: string, createdAt: Date, co
     training_opt_out: false,
   };
   return { verdict, request };
+}
+
+/** Builds an Idempotency-Key bound at `createdAt`, with a body hash made from `body`. */
+export function makeKey(key: string, createdAt: Date, body = 'body', owner = 'open'): IdempotencyKey {
+  return { owner, key, bodyHash: body.padEnd(64, '0'), createdAt: createdAt.toISOString() };
 }
 
 /** The behaviour every VerdictStore must show; run once per implementation. */
@@ -97,6 +102,99 @@ export function describeStoreContract(name: string, open: () => Promise<VerdictS
         denied += 1;
       }
       expect(denied).toBe(601);
+    });
+
+    describe('Idempotency-Key bindings', () => {
+      const boundAt = new Date('2026-12-01T10:00:00Z');
+      const liveSince = '2026-11-30T10:00:00.000Z';
+
+      it('commits the verdict and its key together', async () => {
+        const record = makeRecord('deny', 'Bash', boundAt);
+        const key = makeKey('k-1', boundAt);
+        expect(await store.appendIdempotent(record, key, liveSince)).toEqual({ bound: true });
+        expect(await store.get(record.verdict.id)).toEqual(record);
+        expect(await store.findIdempotencyKey('open', 'k-1', liveSince)).toEqual({
+          bodyHash: key.bodyHash,
+          verdictId: record.verdict.id,
+          createdAt: key.createdAt,
+        });
+        expect(await store.findIdempotencyKey('open', 'k-2', liveSince)).toBeUndefined();
+      });
+
+      it('stores no verdict for a key already bound', async () => {
+        const first = makeRecord('deny', 'Bash', boundAt);
+        const second = makeRecord('allow', 'Bash', boundAt);
+        await store.appendIdempotent(first, makeKey('k-1', boundAt), liveSince);
+        const outcome = await store.appendIdempotent(second, makeKey('k-1', boundAt, 'other body'), liveSince);
+        expect(outcome).toEqual({
+          bound: false,
+          existing: { bodyHash: makeKey('k-1', boundAt).bodyHash, verdictId: first.verdict.id, createdAt: boundAt.toISOString() },
+        });
+        expect(await store.get(second.verdict.id)).toBeUndefined();
+        expect((await store.list({}, { limit: 10 })).items).toHaveLength(1);
+      });
+
+      it('keeps equal keys of two owners apart', async () => {
+        const first = makeRecord('deny', 'Bash', boundAt);
+        const second = makeRecord('allow', 'Bash', boundAt);
+        await store.appendIdempotent(first, makeKey('k-1', boundAt, 'body', 'key-a'), liveSince);
+        expect(await store.appendIdempotent(second, makeKey('k-1', boundAt, 'body', 'key-b'), liveSince)).toEqual({ bound: true });
+        expect((await store.findIdempotencyKey('key-b', 'k-1', liveSince))?.verdictId).toBe(second.verdict.id);
+      });
+
+      it('replaces an expired binding', async () => {
+        const first = makeRecord('deny', 'Bash', boundAt);
+        await store.appendIdempotent(first, makeKey('k-1', boundAt), liveSince);
+        const later = new Date('2026-12-03T10:00:00Z');
+        const laterLiveSince = '2026-12-02T10:00:00.000Z';
+        expect(await store.findIdempotencyKey('open', 'k-1', laterLiveSince)).toBeUndefined();
+
+        const second = makeRecord('allow', 'Bash', later);
+        expect(await store.appendIdempotent(second, makeKey('k-1', later, 'other body'), laterLiveSince)).toEqual({ bound: true });
+        expect((await store.findIdempotencyKey('open', 'k-1', laterLiveSince))?.verdictId).toBe(second.verdict.id);
+        expect(await store.get(first.verdict.id)).toEqual(first);
+      });
+
+      it('binds one of concurrent appends with one key', async () => {
+        const records = Array.from({ length: 6 }, () => makeRecord('deny', 'Bash', boundAt));
+        const outcomes = await Promise.all(records.map((record) => store.appendIdempotent(record, makeKey('race', boundAt), liveSince)));
+        const winners = records.filter((_, index) => outcomes[index]!.bound);
+        expect(winners).toHaveLength(1);
+        for (const outcome of outcomes) {
+          if (!outcome.bound) expect(outcome.existing.verdictId).toBe(winners[0]!.verdict.id);
+        }
+        const stored = await store.list({}, { limit: 10 });
+        expect(stored.items.map((item) => item.verdict.id)).toEqual([winners[0]!.verdict.id]);
+      });
+
+      it('binds no key when the verdict insert fails', async () => {
+        const record = makeRecord('deny', 'Bash', boundAt);
+        await store.append(record);
+        await expect(store.appendIdempotent(record, makeKey('k-1', boundAt), liveSince)).rejects.toThrow();
+        expect(await store.findIdempotencyKey('open', 'k-1', liveSince)).toBeUndefined();
+      });
+
+      it('binds a key to a verdict already stored', async () => {
+        const record = makeRecord('deny', 'Bash', boundAt);
+        const other = makeRecord('allow', 'Bash', boundAt);
+        await store.append(record);
+        await store.append(other);
+        expect(await store.bindIdempotencyKey(makeKey('k-1', boundAt), record.verdict.id, liveSince)).toEqual({ bound: true });
+        const outcome = await store.bindIdempotencyKey(makeKey('k-1', boundAt), other.verdict.id, liveSince);
+        expect(outcome.bound).toBe(false);
+        expect(outcome.bound ? undefined : outcome.existing.verdictId).toBe(record.verdict.id);
+      });
+
+      it('deletes only bindings made before the cutoff', async () => {
+        const older = new Date('2026-12-01T10:00:00Z');
+        const newer = new Date('2026-12-02T10:00:00Z');
+        await store.appendIdempotent(makeRecord('deny', 'Bash', older), makeKey('old', older), liveSince);
+        await store.appendIdempotent(makeRecord('deny', 'Bash', newer), makeKey('new', newer), liveSince);
+        expect(await store.deleteIdempotencyKeys('2026-12-02T00:00:00.000Z')).toBe(1);
+        expect(await store.findIdempotencyKey('open', 'old', liveSince)).toBeUndefined();
+        expect(await store.findIdempotencyKey('open', 'new', liveSince)).toBeDefined();
+        expect((await store.list({}, { limit: 10 })).items).toHaveLength(2);
+      });
     });
 
     it('answers ping while usable', async () => {

@@ -74,3 +74,10 @@ describe('GroupCommit', () => {
     await write;
   });
 });
+
+describe('GroupCommit results', () => {
+  it('resolves each write with its own result', async () => {
+    const commits = new GroupCommit<string, number>(async (items) => items.map((item) => item.length));
+    expect(await Promise.all(['a', 'bb', 'ccc'].map((item) => commits.write(item)))).toEqual([1, 2, 3]);
+  });
+});

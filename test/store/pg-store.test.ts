@@ -4,7 +4,7 @@ import { PgVerdictStore } from '../../src/store/pg-store.ts';
 import { LATEST_MIGRATION } from '../../src/store/pg-migrate.ts';
 import { StoreUnavailableError } from '../../src/store/store.ts';
 import { createTestSchema, urlWithSettings, type TestSchema } from '../helpers/postgres.ts';
-import { describeStoreContract, makeRecord } from './contract.ts';
+import { describeStoreContract, makeKey, makeRecord } from './contract.ts';
 
 const contractSchemas: TestSchema[] = [];
 afterAll(async () => {
@@ -150,5 +150,31 @@ describe('PostgreSQL store', () => {
     await schema.query('DROP TABLE schema_migrations');
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     await store.close();
+  });
+
+  it('binds one key once across two instances racing', async () => {
+    const [first, second] = await Promise.all([PgVerdictStore.open(schema.url), PgVerdictStore.open(schema.url)]);
+    const now = new Date();
+    const liveSince = new Date(now.getTime() - 60_000).toISOString();
+    const records = Array.from({ length: 8 }, () => makeRecord('deny', 'Bash', now));
+    const outcomes = await Promise.all(
+      records.map((record, index) => (index % 2 === 0 ? first : second).appendIdempotent(record, makeKey('race', now), liveSince)),
+    );
+    const winners = records.filter((_, index) => outcomes[index]!.bound);
+    expect(winners).toHaveLength(1);
+    const rows = await schema.query<{ id: string }>('SELECT id FROM verdicts');
+    expect(rows.rows.map((row) => row.id)).toEqual([winners[0]!.verdict.id]);
+    const keys = await schema.query<{ verdict_id: string }>('SELECT verdict_id FROM idempotency_keys');
+    expect(keys.rows.map((row) => row.verdict_id)).toEqual([winners[0]!.verdict.id]);
+    await Promise.all([first.close(), second.close()]);
+  });
+
+  it('raises StoreUnavailableError for a keyed append on a closed pool', async () => {
+    const store = await PgVerdictStore.open(schema.url);
+    await store.close();
+    const now = new Date();
+    await expect(store.appendIdempotent(makeRecord('allow', 'Bash', now), makeKey('k', now), now.toISOString())).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
   });
 });

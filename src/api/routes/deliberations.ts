@@ -6,9 +6,9 @@ import type { Deliberator } from '../../deliberation/deliberator.ts';
 import { DeliberationRequestSchema, type DeliberationRequest } from '../../deliberation/request.ts';
 import { VerdictSchema, type Verdict } from '../../deliberation/verdict.ts';
 import type { GuardMetrics } from '../../metrics/metrics.ts';
-import type { VerdictStore } from '../../store/store.ts';
+import type { KeyBinding, VerdictStore } from '../../store/store.ts';
 import { canonicalHash } from '../replay/canonical-hash.ts';
-import { IdempotencyTable } from '../replay/idempotency.ts';
+import { IdempotencyKeys } from '../replay/idempotency.ts';
 import { VerdictCache } from '../replay/verdict-cache.ts';
 import { errorResponses } from '../schemas.ts';
 
@@ -29,8 +29,25 @@ export interface DeliberationRouteOptions {
   readonly config: Config;
 }
 
+/** Picks the interval between deletions of expired Idempotency-Key bindings: the TTL, kept between a minute and an hour. */
+function keyCleanupIntervalMs(ttlMs: number): number {
+  return Math.min(Math.max(ttlMs, 60_000), 3_600_000);
+}
+
 export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions> = async (app, { deliberator, store, metrics, config }) => {
-  const idempotency = new IdempotencyTable(config.GUARD_IDEMPOTENCY_TTL_MS, config.GUARD_CACHE_MAX_ENTRIES);
+  const idempotency = new IdempotencyKeys(store, config.GUARD_IDEMPOTENCY_TTL_MS);
+  // Lookups already ignore expired bindings; the cleanup only keeps the table small. Every
+  // instance runs it, and a DELETE that finds nothing costs one index probe.
+  const keyCleanup = setInterval(() => {
+    idempotency.deleteExpired().then(
+      (count) => {
+        if (count > 0) app.log.info({ count }, 'deleted expired Idempotency-Key bindings');
+      },
+      (error: unknown) => app.log.warn({ err: error }, 'failed to delete expired Idempotency-Key bindings; retrying at the next interval'),
+    );
+  }, keyCleanupIntervalMs(config.GUARD_IDEMPOTENCY_TTL_MS));
+  keyCleanup.unref();
+  app.addHook('onClose', async () => clearInterval(keyCleanup));
   const cache = config.GUARD_VERDICT_CACHE_TTL_MS > 0 ? new VerdictCache(config.GUARD_VERDICT_CACHE_TTL_MS, config.GUARD_CACHE_MAX_ENTRIES) : undefined;
 
   async function load(id: string): Promise<Verdict | undefined> {
@@ -38,11 +55,17 @@ export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions>
   }
 
   /**
-   * Deliberates, or returns the live cached verdict for an identical input when the cache is on
-   * and marks the reply with `x-guard-cache: hit`.
+   * Deliberates and commits a new verdict (with `binding`, bound to the Idempotency-Key), or
+   * returns the live cached verdict for an identical input when the cache is on and marks the
+   * reply with `x-guard-cache: hit`. `committed` is true for a new verdict and false for a cached one.
    */
-  async function deliberateOrReuse(request: DeliberationRequest, log: FastifyBaseLogger, reply: FastifyReply): Promise<Verdict> {
-    if (!cache) return deliberator.deliberate(request, log);
+  async function deliberateOrReuse(
+    request: DeliberationRequest,
+    log: FastifyBaseLogger,
+    reply: FastifyReply,
+    binding?: KeyBinding,
+  ): Promise<{ verdict: Verdict; committed: boolean }> {
+    if (!cache) return { verdict: await deliberator.deliberate(request, log, binding), committed: true };
     const key = VerdictCache.key({
       constitutionSha256: deliberator.resolveConstitution(request.constitution).sha256,
       engine: deliberator.resolveEngine(request.engine).id,
@@ -54,12 +77,12 @@ export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions>
     if (cached) {
       log.info({ verdictId: cached.id }, 'verdict cache hit: returning the stored verdict');
       reply.header('x-guard-cache', 'hit');
-      return cached;
+      return { verdict: cached, committed: false };
     }
     if (cachedId) cache.forget(key);
-    const verdict = await deliberator.deliberate(request, log);
+    const verdict = await deliberator.deliberate(request, log, binding);
     cache.remember(key, verdict);
-    return verdict;
+    return { verdict, committed: true };
   }
 
   app.post(
@@ -77,13 +100,11 @@ export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions>
       const idempotencyKey = request.headers['idempotency-key'];
       let verdict: Verdict;
       if (idempotencyKey === undefined) {
-        verdict = await deliberateOrReuse(request.body, request.log, reply);
+        verdict = (await deliberateOrReuse(request.body, request.log, reply)).verdict;
       } else {
         const result = await idempotency.run(
-          `${request.principal?.keyId ?? 'open'}:${idempotencyKey}`,
-          canonicalHash(request.body),
-          () => deliberateOrReuse(request.body, request.log, reply),
-          load,
+          { owner: request.principal?.keyId ?? 'open', key: idempotencyKey, bodyHash: canonicalHash(request.body) },
+          (binding) => deliberateOrReuse(request.body, request.log, reply, binding),
         );
         if (result.replayed) {
           metrics.idempotentReplays.inc();
