@@ -77,6 +77,23 @@ export const SENSITIVE_PATTERNS: readonly SensitivePattern[] = [
  */
 const CREDENTIAL_KEY = /(?:^|[_-])(?:password|passwd|passphrase|secret|token|api_?key|apikey|access_?key(?:_?id)?|private_?key|client_?secret|credentials?|authorization|cookie|cvv|cvc)$/;
 
+/**
+ * A field name that a text pattern may read together with the field's value, as the generic
+ * assignment rule reads `"token":"abc"`: every name that contains a credential name.
+ */
+const ASSIGNMENT_NAME = new RegExp(`${CREDENTIAL_NAME}|aws_?secret`, 'i');
+const assignmentNames = new Map<string, boolean>();
+
+/** Checks whether a pattern may match across this field name and its value in serialized JSON. */
+export function isAssignmentName(key: string): boolean {
+  let result = assignmentNames.get(key);
+  if (result === undefined) {
+    result = ASSIGNMENT_NAME.test(key);
+    if (assignmentNames.size < MAX_CACHED_KEYS) assignmentNames.set(key, result);
+  }
+  return result;
+}
+
 /** Kinds of the field names seen so far. Field names repeat across records, so most lookups hit. */
 const kindsByKey = new Map<string, string | undefined>();
 const MAX_CACHED_KEYS = 4096;

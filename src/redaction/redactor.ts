@@ -1,4 +1,5 @@
-import { credentialKindOfKey, PLACEHOLDER, SENSITIVE_PATTERNS, type SensitiveCategory, type SensitivePattern } from './patterns.ts';
+import { isKnownClean, rememberClean } from './clean-text-cache.ts';
+import { credentialKindOfKey, isAssignmentName, PLACEHOLDER, SENSITIVE_PATTERNS, type SensitiveCategory, type SensitivePattern } from './patterns.ts';
 
 /** Shortest prefix of a known value that is still replaced where a text was cut off, for example `ghp_EXAM…`. */
 const MIN_PREFIX = 8;
@@ -40,6 +41,8 @@ export class Redactor {
    */
   redactValue<T>(value: T): T {
     const fields = this.replaceCredentialFields(value);
+    // Values found earlier in the record may hide in any string, so only a record without them skips known-clean strings.
+    if (this.known.length === 0 && scanUnknownParts(fields)) return fields;
     const text = JSON.stringify(fields);
     if (text === undefined) return value;
     const masked = maskEscapes(text);
@@ -141,6 +144,46 @@ export class Redactor {
     if (escaped !== value) this.known.push([escaped, placeholder]);
     this.known.sort((left, right) => right[0].length - left[0].length);
     return placeholder;
+  }
+}
+
+/**
+ * Scans only the parts of a value that are not known to be clean, and returns true when none
+ * of them matches a pattern. A part is a string value or key not seen clean before, or a
+ * scalar together with a field name that a pattern may read with it (see isAssignmentName).
+ * Every pattern stops at a quote, so in serialized JSON a match lies within one string, or
+ * spans a field name and its scalar value, and scanning the parts finds the same matches as
+ * scanning the whole value. The scan uses a scratch Redactor, so a match leaves this one's
+ * placeholders untouched for the caller's whole-value pass.
+ */
+function scanUnknownParts(value: unknown): boolean {
+  const parts: unknown[] = [];
+  const strings = new Set<string>();
+  collectUnknownParts(value, undefined, parts, strings);
+  if (parts.length === 0) return true;
+  if (!new Redactor().matchesNothing(JSON.stringify(parts))) return false;
+  rememberClean([...strings]);
+  return true;
+}
+
+function collectUnknownParts(value: unknown, key: string | undefined, parts: unknown[], strings: Set<string>): void {
+  if (value === null || typeof value !== 'object') {
+    if (key !== undefined && isAssignmentName(key)) {
+      parts.push({ [key]: value });
+    } else if (typeof value === 'string' && !isKnownClean(value) && !strings.has(value)) {
+      strings.add(value);
+      parts.push(value);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) collectUnknownParts(item, undefined, parts, strings);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const name of Object.keys(record)) {
+    collectUnknownParts(name, undefined, parts, strings);
+    collectUnknownParts(record[name], name, parts, strings);
   }
 }
 

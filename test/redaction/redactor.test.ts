@@ -106,3 +106,28 @@ describe('Redactor on serialized JSON', () => {
     },
   );
 });
+
+describe('Redactor with strings seen clean before', () => {
+  it('still redacts a clean string under a credential-like field name', () => {
+    expect(new Redactor().redactValue({ note: 'zq81kdm2vx' })).toEqual({ note: 'zq81kdm2vx' });
+    const redacted = new Redactor().redactValue({ mytoken: 'zq81kdm2vx' });
+    expect(JSON.stringify(redacted)).not.toContain('zq81kdm2vx');
+  });
+
+  it('still replaces a value the record found earlier', () => {
+    const trace = { trace: [{ step: 'decision', text: 'the command uses pw7Hq2xLmn9 here' }] };
+    expect(new Redactor().redactValue(trace)).toEqual(trace);
+    const record = {
+      request: { action: { tool: 'Bash', input: { command: 'DB_PASSWORD=pw7Hq2xLmn9 ./migrate' } } },
+      verdict: { id: 'vrd_01JABCDEF0123456789ABCDEFG', created_at: '2026-12-04T20:00:00.000Z', constitution: { id: 'default' }, ...trace },
+    } as never;
+    const redacted = redactStoredVerdict(record);
+    expect(JSON.stringify(redacted.request)).not.toContain('pw7Hq2xLmn9');
+    expect(redacted.verdict.trace[0]?.text).toBe('the command uses [REDACTED:password] here');
+  });
+
+  it('returns an unchanged value without copying it', () => {
+    const value = { trace: [{ step: 'normalise', text: 'The shell runs ls.' }] };
+    expect(new Redactor().redactValue(value)).toBe(value);
+  });
+});
