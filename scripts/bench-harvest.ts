@@ -1,7 +1,7 @@
 /**
- * Benchmarks `harvest` on synthetic verdicts: generates the rows in SQLite (a temp folder) or in
- * a PostgreSQL schema of its own, then runs the real CLI under /usr/bin/time and reports rows
- * per second, peak RSS and the size of the store.
+ * Benchmarks `harvest` on synthetic verdicts. The script generates the rows in a SQLite file in a
+ * temp folder, or in a PostgreSQL schema of its own with --postgres. It then runs the real CLI
+ * under /usr/bin/time and reports rows per second, peak RSS and the size of the store.
  *
  *   node --import tsx scripts/bench-harvest.ts --rows 1000000 [--format deliberation] [--keep]
  *   node --import tsx scripts/bench-harvest.ts --rows 1000000 --postgres postgres://postgres@127.0.0.1:5432/test
@@ -43,9 +43,9 @@ function syntheticRow(index: number, ref: Verdict['constitution']): Row {
 }
 
 /**
- * Where the verdicts live. `create` makes an empty store through the store's own migrations and
- * `insert` writes one batch of rows in one transaction; the store's own append commits every row
- * alone, which would take hours.
+ * Where the verdicts live. `create` makes an empty store through the store's own migrations, and
+ * `insert` writes one batch of rows in one transaction. The store's own append commits every row
+ * alone, which would take hours for a million rows.
  */
 interface Backend {
   /** DATABASE_URL for the harvest CLI. */
@@ -54,9 +54,12 @@ interface Backend {
   readonly outDir: string;
   create(): Promise<void>;
   insert(rows: Row[]): Promise<void>;
-  /** Bytes the store takes, with indexes. */
+  /**
+   * Ends the writes and returns the bytes the store takes with its indexes. PostgreSQL runs
+   * VACUUM ANALYZE first, as autovacuum would after a bulk load, so the export does not pay for it.
+   */
   size(): Promise<number>;
-  /** Removes what the run created, unless `keep`; returns a note on what was kept. */
+  /** Removes what the run created unless `keep` is set, and returns a note naming what was kept. */
   finish(keep: boolean): Promise<string | undefined>;
 }
 
@@ -112,7 +115,8 @@ async function postgresBackend(serverUrl: string, existingSchema: string | undef
     async create() {
       await client.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
       await (await PgVerdictStore.open(url.toString())).close();
-      // A benchmark's rows may be lost in a crash; the export reads them only after the last commit.
+      // Commits still become visible at once. Only a server crash could lose the last batches,
+      // which a benchmark can afford.
       await client.query('SET synchronous_commit = off');
     },
     async insert(rows) {
@@ -124,12 +128,12 @@ async function postgresBackend(serverUrl: string, existingSchema: string | undef
       return Number(result.rows[0]!.bytes);
     },
     async finish(keep) {
-      const kept = keep || existingSchema !== undefined;
-      if (!kept) await client.query(`DROP SCHEMA ${pg.escapeIdentifier(schema)} CASCADE`);
+      const keepSchema = keep || existingSchema !== undefined;
+      if (!keepSchema) await client.query(`DROP SCHEMA ${pg.escapeIdentifier(schema)} CASCADE`);
       await client.end();
       if (keep) return `kept schema ${schema} and ${outDir}`;
       rmSync(outDir, { recursive: true, force: true });
-      return kept ? `kept schema ${schema}` : undefined;
+      return keepSchema ? `kept schema ${schema}` : undefined;
     },
   };
 }
@@ -164,6 +168,7 @@ const { values } = parseArgs({
     schema: { type: 'string' },
   },
 });
+if (values.schema && !values.postgres) throw new Error('--schema names a PostgreSQL schema, so it needs --postgres URL as well.');
 const rows = Number(values.rows);
 const reuse = values.postgres ? values.schema : values.database;
 const backend = values.postgres ? await postgresBackend(values.postgres, values.schema) : sqliteBackend(values.database);
