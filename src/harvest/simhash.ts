@@ -25,28 +25,36 @@ export function words(text: string): string[] {
 export function shingles(tokens: readonly string[], size: number): string[] {
   if (tokens.length <= size) return [tokens.join(' ')];
   const result: string[] = [];
-  for (let index = 0; index + size <= tokens.length; index += 1) result.push(tokens.slice(index, index + size).join(' '));
+  for (let index = 0; index + size <= tokens.length; index += 1) {
+    // Concatenation instead of slice().join(): no array per shingle, and the same string.
+    let shingle = tokens[index]!;
+    for (let offset = 1; offset < size; offset += 1) shingle += ` ${tokens[index + offset]!}`;
+    result.push(shingle);
+  }
   return result;
 }
 
 /**
  * Charikar's SimHash: each feature votes on each of 64 bits through its hash, and the sign of
  * the sum sets the bit. Similar feature sets give fingerprints with a small Hamming distance.
+ * The vote of a bit is positive exactly when more than half of the features set it, so the loop
+ * only counts set bits, without a branch or an array per feature.
  */
 export function simhash(features: readonly string[]): Fingerprint {
-  const votes = new Int32Array(64);
+  const ones = new Int32Array(64);
   for (const feature of features) {
-    const halves = [fnv1a(feature, 0x811c9dc5), fnv1a(feature, 0x050c5d1f)];
-    for (let half = 0; half < 2; half += 1) {
-      const hash = halves[half]!;
-      for (let bit = 0; bit < 32; bit += 1) votes[half * 32 + bit]! += (hash >>> bit) & 1 ? 1 : -1;
+    const first = fnv1a(feature, 0x811c9dc5);
+    const second = fnv1a(feature, 0x050c5d1f);
+    for (let bit = 0; bit < 32; bit += 1) {
+      ones[bit]! += (first >>> bit) & 1;
+      ones[32 + bit]! += (second >>> bit) & 1;
     }
   }
   let hi = 0;
   let lo = 0;
   for (let bit = 0; bit < 32; bit += 1) {
-    if (votes[bit]! > 0) hi |= 1 << bit;
-    if (votes[32 + bit]! > 0) lo |= 1 << bit;
+    if (ones[bit]! * 2 > features.length) hi |= 1 << bit;
+    if (ones[32 + bit]! * 2 > features.length) lo |= 1 << bit;
   }
   return { hi: hi >>> 0, lo: lo >>> 0 };
 }

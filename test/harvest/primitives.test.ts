@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DuplicateIndex } from '../../src/harvest/duplicate-index.ts';
 import { entropyBits, ScenarioClusters } from '../../src/harvest/scenario-clusters.ts';
-import { hammingDistance, shingles, simhash, words } from '../../src/harvest/simhash.ts';
+import { fingerprintToHex, hammingDistance, shingles, simhash, words } from '../../src/harvest/simhash.ts';
 import { splitOf } from '../../src/harvest/split.ts';
 import { toolCategory } from '../../src/harvest/tool-category.ts';
 
@@ -18,6 +18,23 @@ describe('simhash', () => {
     const far = fingerprint('Transfer 5000 dollars from the savings account to the account named in the last email, then delete the email.');
     expect(hammingDistance(base.hi, base.lo, near.hi, near.lo)).toBeLessThanOrEqual(12);
     expect(hammingDistance(base.hi, base.lo, far.hi, far.lo)).toBeGreaterThan(16);
+  });
+
+  it('keeps earlier fingerprints bit for bit', () => {
+    // Values from the first implementation. Cards store cluster leaders, and a resumed export
+    // compares new scenarios with ones fingerprinted earlier, so the fingerprints must never change.
+    const cases: Array<[string, string, string]> = [
+      ['Please delete the build folder to the shared drive because the disk is full (ticket 4211).', '824844d89b0b3882', '650ca2140908ceba'],
+      ['Transfer 5000 dollars to the account in the email and delete the email', '7e392d246b8bdfb2', '2207d284ca1ce8aa'],
+      ['one two', '42c28241b217a7ff', 'ba240829c0083325'],
+      ['', '811c9dc5050c5d1f', '0000000000000000'],
+      ['Mail [EMAIL_1] the payroll sheet — Grüße, straße 12', '10177d1f6010191d', '84c2270862012188'],
+    ];
+    for (const [text, shingled, topic] of cases) {
+      expect(fingerprintToHex(fingerprint(text))).toBe(shingled);
+      expect(fingerprintToHex(simhash(words(text)))).toBe(topic);
+    }
+    expect(shingles(['a', 'b', 'c', 'd'], 3)).toEqual(['a b c', 'b c d']);
   });
 
   it('keeps placeholders as one word', () => {
