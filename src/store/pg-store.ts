@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Verdict } from '../deliberation/verdict.ts';
+import { verdictJson } from '../deliberation/verdict-json.ts';
 import type { DeliberationRequest } from '../deliberation/request.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
@@ -80,7 +81,7 @@ function verdictInsert({ verdict, request }: StoredVerdict): pg.QueryConfig {
       textValue(request.action.tool),
       verdict.risk,
       verdict.training.eligible,
-      JSON.stringify(verdict),
+      verdictJson(verdict),
       JSON.stringify(request),
       request.context.session_id === undefined ? null : textValue(request.context.session_id),
     ],

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Verdict } from '../deliberation/verdict.ts';
+import { verdictJson } from '../deliberation/verdict-json.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
 import type { BindOutcome, IdempotencyBinding, IdempotencyKey } from './store.ts';
@@ -44,7 +45,7 @@ function verdictRow({ verdict, request }: StoredVerdict): PendingAppend['row'] {
     risk: verdict.risk,
     training_eligible: verdict.training.eligible ? 1 : 0,
     session_id: request.context.session_id ?? null,
-    verdict: JSON.stringify(verdict),
+    verdict: verdictJson(verdict),
     request: JSON.stringify(request),
   };
 }

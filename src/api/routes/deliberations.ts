@@ -5,6 +5,7 @@ import type { Config } from '../../config/config.ts';
 import type { Deliberator } from '../../deliberation/deliberator.ts';
 import { DeliberationRequestSchema, type DeliberationRequest } from '../../deliberation/request.ts';
 import { VerdictSchema, type Verdict } from '../../deliberation/verdict.ts';
+import { verdictJson } from '../../deliberation/verdict-json.ts';
 import type { GuardMetrics } from '../../metrics/metrics.ts';
 import type { KeyBinding, VerdictStore } from '../../store/store.ts';
 import { canonicalHash } from '../replay/canonical-hash.ts';
@@ -115,7 +116,7 @@ export const deliberationRoutes: FastifyPluginAsyncZod<DeliberationRouteOptions>
       }
       // Every verdict here passed VerdictSchema before it was stored, so the response skips a
       // second zod pass; the schema above still documents the route.
-      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(verdict);
+      return reply.type('application/json; charset=utf-8').serializer(verdictJson).send(verdict);
     },
   );
 };
