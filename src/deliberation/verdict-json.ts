@@ -1,6 +1,6 @@
 import type { Verdict } from './verdict.ts';
 
-/** JSON text of verdicts serialized so far, by object; a verdict is not changed once committed. */
+/** JSON text of the verdicts serialized so far, by object. A verdict is not changed once committed. */
 const serialized = new WeakMap<Verdict, string>();
 
 /** Serializes a verdict once per object, so the store row and the HTTP response share one JSON text. */

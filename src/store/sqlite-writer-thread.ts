@@ -8,9 +8,18 @@ import type { BindingRow } from './idempotency-sql.ts';
 import { BIND_KEY_SQL, INSERT_VERDICT_SQL, openSqliteDatabase } from './sqlite-connection.ts';
 import { CLOSE_MESSAGE, type AppendOutcome, type PendingAppend, type WriteRequest, type WriteResult } from './sqlite-writer-protocol.ts';
 
-const db = openSqliteDatabase((workerData as { path: string }).path);
-const insert = db.prepare(INSERT_VERDICT_SQL);
-const bindKey = db.prepare<[PendingAppend['binding']], BindingRow>(BIND_KEY_SQL);
+/** Opens the connection and prepares the statements, or ends the thread with the reason. */
+function prepare(path: string) {
+  try {
+    const db = openSqliteDatabase(path);
+    return { db, insert: db.prepare(INSERT_VERDICT_SQL), bindKey: db.prepare<[PendingAppend['binding']], BindingRow>(BIND_KEY_SQL) };
+  } catch (error) {
+    // better-sqlite3's SqliteError reaches the main thread with its code but not its message, so a plain Error carries the message.
+    throw new Error(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+const { db, insert, bindKey } = prepare((workerData as { path: string }).path);
 
 /** Inserts one verdict inside the caller's transaction, binding its key first when it has one. */
 function commitAppend(append: PendingAppend): BindingRow | undefined {

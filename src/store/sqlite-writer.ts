@@ -20,10 +20,23 @@ function startThread(path: string): Worker {
   return new Worker(bootstrap, { eval: true, workerData: { path } });
 }
 
+/**
+ * Describes an error a thread raised. A driver error that ends the thread can reach the main
+ * thread as a plain object with only its `code`, such as SQLITE_CANTOPEN.
+ */
+function describeThreadError(error: unknown): string {
+  const { message, code } = (error ?? {}) as { message?: unknown; code?: unknown };
+  if (typeof message === 'string' && message !== '') return message;
+  if (typeof code === 'string') return code;
+  return String(error);
+}
+
 /** The result of one append: the key's binding for a keyed append, undefined otherwise, or the error. */
 type AppendResult = BindingRow | undefined | Error;
 
 interface WaitingBatch {
+  /** The thread the batch was sent to; only its failure fails the batch. */
+  readonly worker: Worker;
   readonly resolve: (results: AppendResult[]) => void;
   readonly reject: (error: Error) => void;
 }
@@ -51,7 +64,7 @@ export class SqliteWriter {
     const worker = this.worker ?? this.start();
     const request: WriteRequest = { batch: this.nextBatch++, appends };
     return new Promise((resolve, reject) => {
-      this.waiting.set(request.batch, { resolve, reject });
+      this.waiting.set(request.batch, { worker, resolve, reject });
       worker.ref();
       worker.postMessage(request);
     });
@@ -82,17 +95,24 @@ export class SqliteWriter {
       if (this.waiting.size === 0) worker.unref();
       batch?.resolve(result.outcomes.map((outcome) => (outcome.error === undefined ? outcome.binding : new StoreUnavailableError(`SQLite insert failed: ${outcome.error}`))));
     });
-    worker.on('error', (error) => this.failWaiting(`SQLite writer thread failed: ${error.message}`, error));
+    // After 'error' the thread is ending: later writes go to a new thread, not to this one.
+    worker.on('error', (error) => {
+      if (this.worker === worker) this.worker = undefined;
+      this.failWaiting(worker, `SQLite writer thread failed: ${describeThreadError(error)}`, error);
+    });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
-      this.failWaiting(`SQLite writer thread exited with code ${code}`);
+      this.failWaiting(worker, `SQLite writer thread exited with code ${code}`);
     });
     this.worker = worker;
     return worker;
   }
 
-  private failWaiting(message: string, cause?: unknown): void {
-    for (const batch of this.waiting.values()) batch.reject(new StoreUnavailableError(message, { cause }));
-    this.waiting.clear();
+  private failWaiting(worker: Worker, message: string, cause?: unknown): void {
+    for (const [id, batch] of this.waiting) {
+      if (batch.worker !== worker) continue;
+      this.waiting.delete(id);
+      batch.reject(new StoreUnavailableError(message, { cause }));
+    }
   }
 }
