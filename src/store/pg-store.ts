@@ -6,6 +6,7 @@ import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
 import type { BindOutcome, IdempotencyBinding, IdempotencyKey } from './store.ts';
 import { filterConditions, whereSql } from './filter-sql.ts';
+import { GroupCommit } from './group-commit.ts';
 import { bindKeySql, toBinding, toBindOutcome, type BindingRow } from './idempotency-sql.ts';
 import { toStoreError } from './pg-errors.ts';
 import { LATEST_MIGRATION, migrate } from './pg-migrate.ts';
@@ -19,6 +20,9 @@ import {
   type StatisticsRows,
   type VerdictStatistics,
 } from './statistics.ts';
+
+/** SQLSTATE of a unique constraint violation, here a verdict id that is already stored. */
+const UNIQUE_VIOLATION = '23505';
 
 /** Rows read per query when scanning, which bounds memory during exports. */
 const SCAN_PAGE_SIZE = 500;
@@ -64,28 +68,62 @@ class Parameters {
   };
 }
 
+/** The columns a verdict insert writes, with their PostgreSQL types, in the order of verdictValues. */
+const INSERT_COLUMNS = [
+  ['id', 'text'],
+  ['created_at', 'timestamptz'],
+  ['decision', 'text'],
+  ['constitution_id', 'text'],
+  ['constitution_version', 'text'],
+  ['engine', 'text'],
+  ['decided_by', 'text'],
+  ['tool', 'text'],
+  ['risk', 'float8'],
+  ['training_eligible', 'bool'],
+  ['verdict', 'json'],
+  ['request', 'json'],
+  ['session_id', 'text'],
+] as const;
+const INSERT_COLUMN_LIST = INSERT_COLUMNS.map(([name]) => name).join(', ');
+
 /** Builds the INSERT of one verdict row. */
-function verdictInsert({ verdict, request }: StoredVerdict): pg.QueryConfig {
+function verdictInsert(record: StoredVerdict): pg.QueryConfig {
   return {
     name: 'verdicts_insert',
-    text: `INSERT INTO verdicts (id, created_at, decision, constitution_id, constitution_version, engine, decided_by, tool, risk, training_eligible, verdict, request, session_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-    values: [
-      verdict.id,
-      verdict.created_at,
-      verdict.decision,
-      textValue(verdict.constitution.id),
-      textValue(verdict.constitution.version),
-      verdict.engine.id,
-      verdict.engine.decided_by,
-      textValue(request.action.tool),
-      verdict.risk,
-      verdict.training.eligible,
-      verdictJson(verdict),
-      JSON.stringify(request),
-      request.context.session_id === undefined ? null : textValue(request.context.session_id),
-    ],
+    text: `INSERT INTO verdicts (${INSERT_COLUMN_LIST}) VALUES (${INSERT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ')})`,
+    values: verdictValues(record),
   };
+}
+
+/**
+ * Builds one INSERT of several verdict rows, one array parameter per column, so the statement
+ * text and its prepared plan stay the same whatever the number of rows.
+ */
+function verdictBatchInsert(records: StoredVerdict[]): pg.QueryConfig {
+  const rows = records.map(verdictValues);
+  return {
+    name: 'verdicts_insert_batch',
+    text: `INSERT INTO verdicts (${INSERT_COLUMN_LIST}) SELECT * FROM unnest(${INSERT_COLUMNS.map(([, type], index) => `$${index + 1}::${type}[]`).join(', ')})`,
+    values: INSERT_COLUMNS.map((_, column) => rows.map((row) => row[column])),
+  };
+}
+
+function verdictValues({ verdict, request }: StoredVerdict): unknown[] {
+  return [
+    verdict.id,
+    verdict.created_at,
+    verdict.decision,
+    textValue(verdict.constitution.id),
+    textValue(verdict.constitution.version),
+    verdict.engine.id,
+    verdict.engine.decided_by,
+    textValue(request.action.tool),
+    verdict.risk,
+    verdict.training.eligible,
+    verdictJson(verdict),
+    JSON.stringify(request),
+    request.context.session_id === undefined ? null : textValue(request.context.session_id),
+  ];
 }
 
 /** Builds the upsert that binds an Idempotency-Key to a verdict, as bindKeySql describes. */
@@ -100,6 +138,7 @@ function bindKeyQuery(key: IdempotencyKey, verdictId: string, liveSince: string)
 /** Verdict store on PostgreSQL, shared by any number of service instances. */
 export class PgVerdictStore implements VerdictStore {
   private closed = false;
+  private readonly writes = new GroupCommit<StoredVerdict>((records) => this.insertBatch(records));
 
   private constructor(private readonly pool: pg.Pool) {}
 
@@ -134,7 +173,27 @@ export class PgVerdictStore implements VerdictStore {
   }
 
   async append(record: StoredVerdict): Promise<void> {
-    await this.query('insert', verdictInsert(record));
+    await this.writes.write(record);
+  }
+
+  /**
+   * Inserts the appends that arrived together in one statement, so they share one round trip
+   * and one commit. When the batch hits a duplicate id, each row is inserted alone, so the
+   * duplicate fails only its own append. Any other failure fails the whole batch.
+   */
+  private async insertBatch(records: StoredVerdict[]): Promise<Array<void | Error>> {
+    if (records.length > 1) {
+      try {
+        await this.pool.query(verdictBatchInsert(records));
+        return records.map(() => undefined);
+      } catch (error) {
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION) {
+          const storeError = toStoreError('insert', error) as Error;
+          return records.map(() => storeError);
+        }
+      }
+    }
+    return Promise.all(records.map((record) => this.query('insert', verdictInsert(record)).then(() => undefined, (error: Error) => error)));
   }
 
   async appendIdempotent(record: StoredVerdict, key: IdempotencyKey, liveSince: string): Promise<BindOutcome> {
@@ -300,6 +359,7 @@ export class PgVerdictStore implements VerdictStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writes.drain();
     await this.pool.end();
   }
 }

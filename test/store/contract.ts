@@ -60,6 +60,17 @@ export function describeStoreContract(name: string, open: () => Promise<VerdictS
       await expect(store.append(record)).rejects.toThrow();
     });
 
+    it('fails only the duplicate among concurrent appends', async () => {
+      const first = makeRecord('allow', 'Bash', new Date());
+      await store.append(first);
+      const others = [makeRecord('deny', 'Bash', new Date()), makeRecord('allow', 'Write', new Date())];
+      // Appends made in one turn of the event loop are committed together where the store batches them.
+      const results = await Promise.allSettled([store.append(others[0]!), store.append(first), store.append(others[1]!)]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      for (const record of others) expect(await store.get(record.verdict.id)).toEqual(record);
+      expect((await store.list({}, { limit: 10 })).items).toHaveLength(3);
+    });
+
     it('lists newest first with filters and a cursor', async () => {
       const records = [
         makeRecord('allow', 'Bash', new Date('2026-12-01T10:00:00Z')),

@@ -36,15 +36,4 @@ describe('SQLite store', () => {
     await expect(store.append(makeRecord('allow', 'Bash', new Date()))).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
   });
-
-  it('stores concurrent appends when one of them is a duplicate', async () => {
-    const store = new SqliteVerdictStore(tempFile());
-    const first = makeRecord('allow', 'Bash', new Date());
-    await store.append(first);
-    const others = [makeRecord('deny', 'Bash', new Date()), makeRecord('allow', 'Write', new Date())];
-    const results = await Promise.allSettled([store.append(others[0]!), store.append(first), store.append(others[1]!)]);
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    for (const record of others) expect(await store.get(record.verdict.id)).toEqual(record);
-    await store.close();
-  });
 });
