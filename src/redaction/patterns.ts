@@ -14,8 +14,8 @@ export interface SensitivePattern {
   readonly pattern: RegExp;
   /** The capture group that contains the value; 0 (the whole match) by default. */
   readonly group?: number;
-  /** Rejects candidates that match the shape but not the checksum or length. */
-  readonly validate?: (value: string) => boolean;
+  /** Rejects candidates that match the shape but not the checksum, the length or the context. */
+  readonly validate?: (value: string, match: RegExpMatchArray) => boolean;
   /** A literal every match contains; texts without it are skipped without running the pattern. */
   readonly hint?: string;
   /** Picks the kind from the match, for rules that cover several kinds. */
@@ -54,8 +54,9 @@ export const SENSITIVE_PATTERNS: readonly SensitivePattern[] = [
     kind: 'secret',
     category: 'secret',
     // The optional backslashes let the rule see `\"password\": \"...\"` inside a serialized JSON string.
-    pattern: new RegExp(String.raw`${CREDENTIAL_NAME}\\?["']?\s*[:=]\s*\\?["']?([^\s"'\\,;{}\[\]<>]{3,})`, 'dgi'),
-    group: 2,
+    pattern: new RegExp(String.raw`${CREDENTIAL_NAME}\\?["']?\s*([:=])\s*(\\?["']?)([^\s"'\\,;{}\[\]<>]{3,})`, 'dgi'),
+    group: 4,
+    validate: isAssignedValue,
     kindOf: (match) => credentialKindOfKey(match[1] ?? '') ?? 'secret',
   },
   personal('email', /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/dg, undefined, '@'),
@@ -70,6 +71,18 @@ export const SENSITIVE_PATTERNS: readonly SensitivePattern[] = [
   ),
   personal('street_address', /\b[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|weg|gasse|allee|platz) \d{1,4}[a-z]?\b/dgu),
 ];
+
+/**
+ * Checks that a value after a credential name was assigned rather than written in prose. `=`
+ * or a quote marks an assignment (`PASSWORD=…`, `"token": "…"`). An unquoted `name: value` is
+ * also how sentences read (`credential: The input carries…`), so there the value must look
+ * like a secret: at least 6 characters with a digit, or at least 12 characters.
+ */
+function isAssignedValue(value: string, match: RegExpMatchArray): boolean {
+  const [, , separator, quote] = match;
+  if (separator === '=' || quote) return true;
+  return /\d/.test(value) ? value.length >= 6 : value.length >= 12;
+}
 
 /**
  * Field names whose string value is a credential whatever it looks like, for JSON tool inputs

@@ -110,7 +110,7 @@ export class Redactor {
       if (!span) continue;
       const [start, end] = span;
       const value = text.slice(start, end);
-      if (rule.validate && !rule.validate(value)) continue;
+      if (rule.validate && !rule.validate(value, match)) continue;
       const kind = rule.kindOf ? rule.kindOf(match) : rule.kind;
       output += text.slice(copiedUpTo, start) + this.placeholderFor(kind, rule.category, value);
       copiedUpTo = end;
@@ -122,7 +122,7 @@ export class Redactor {
   private replaceKnown(text: string): string {
     let output = text;
     for (const [value, placeholder] of this.known) {
-      if (output.includes(value)) output = output.split(value).join(placeholder);
+      if (output.includes(value)) output = replaceWhole(output, value, placeholder);
       if (value.length > MIN_PREFIX) output = replaceCutPrefix(output, value, placeholder);
     }
     return output;
@@ -216,6 +216,28 @@ function probeOf(rule: SensitivePattern): RegExp {
     probes.set(rule, probe);
   }
   return probe;
+}
+
+const WORD_CHARACTER = /[A-Za-z0-9_]/;
+
+/**
+ * Replaces each occurrence of `value` that is not part of a longer word, so a short value such
+ * as the `abc` of `password=abc` leaves `abcdef` alone.
+ */
+function replaceWhole(text: string, value: string, placeholder: string): string {
+  const checkBefore = WORD_CHARACTER.test(value[0]!);
+  const checkAfter = WORD_CHARACTER.test(value.at(-1)!);
+  let output = '';
+  let copiedUpTo = 0;
+  for (let start = text.indexOf(value); start !== -1; start = text.indexOf(value, start + 1)) {
+    if (start < copiedUpTo) continue;
+    const end = start + value.length;
+    if (checkBefore && start > 0 && WORD_CHARACTER.test(text[start - 1]!)) continue;
+    if (checkAfter && end < text.length && WORD_CHARACTER.test(text[end]!)) continue;
+    output += text.slice(copiedUpTo, start) + placeholder;
+    copiedUpTo = end;
+  }
+  return copiedUpTo === 0 ? text : output + text.slice(copiedUpTo);
 }
 
 /** Replaces a prefix of `value` of at least MIN_PREFIX characters that runs to the end of a word, as a shortened quote leaves it. */

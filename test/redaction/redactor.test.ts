@@ -131,3 +131,19 @@ describe('Redactor with strings seen clean before', () => {
     expect(new Redactor().redactValue(value)).toBe(value);
   });
 });
+
+describe('Redactor on prose and short values', () => {
+  it('leaves prose after a credential name alone', () => {
+    const value = { trace: 'credential: The input carries credentials. Then There.', note: 'token: expired, secret: Tuesday' };
+    expect(new Redactor().redactValue(value)).toEqual(value);
+  });
+
+  it('still redacts an unquoted value that looks like a secret', () => {
+    expect(new Redactor().redactText('password: hunter2x')).toBe('password: [REDACTED:password]');
+  });
+
+  it('replaces a short known value only as a whole word', () => {
+    const redacted = new Redactor().redactValue({ command: 'password=abc', note: 'abcdef and abc here' });
+    expect(redacted).toEqual({ command: 'password=[REDACTED:password]', note: 'abcdef and [REDACTED:password] here' });
+  });
+});

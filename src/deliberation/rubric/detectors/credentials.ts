@@ -1,3 +1,4 @@
+import { credentialKindOfKey } from '../../../redaction/patterns.ts';
 import type { Evidence } from '../../verdict.ts';
 import type { Observation } from '../observation.ts';
 import { redactSecrets } from '../text.ts';
@@ -17,7 +18,8 @@ export function detectCredentials(input: DetectorInput): Observation[] {
     const field = CREDENTIAL_FIELD.test(leaf.key);
     const redacted = redactSecrets(leaf.text);
     const secretValue = redacted !== leaf.text && redacted.includes('[REDACTED:');
-    if (field || secretValue) evidence.push({ path: leaf.path, raw: field ? `[REDACTED:${leaf.key}]` : redacted.slice(0, 80) });
+    // The placeholder names the kind as the storage redaction does, for example aws_secret_key.
+    if (field || secretValue) evidence.push({ path: leaf.path, raw: field ? `[REDACTED:${credentialKindOfKey(leaf.key) ?? 'secret'}]` : redacted.slice(0, 80) });
   }
   if (evidence.length === 0) return [];
   const paths = evidence.map((entry) => entry.path).join(', ');
