@@ -36,6 +36,13 @@ function databaseBytes(service: TestService): string {
     .join('\n');
 }
 
+/** Sends one GraphQL operation over HTTP POST /graphql, expects 200 without errors and returns the raw response. */
+async function postGraphql(service: TestService, query: string, variables?: Record<string, unknown>): Promise<request.Response> {
+  const response = await request(service.app.server).post('/graphql').send({ query, variables }).expect(200);
+  expect(response.body.errors).toBeUndefined();
+  return response;
+}
+
 describe('CASE-10: secrets and personal data stay out of store, responses, export and logs', () => {
   let service: TestService;
   let verdictIds: string[] = [];
@@ -83,6 +90,49 @@ describe('CASE-10: secrets and personal data stay out of store, responses, expor
     expect(leaks(response.text)).toEqual([]);
   });
 
+  it('keeps them out of the GraphQL verdict query', async () => {
+    // The case writes `trace` without a selection; TraceStep is an object type, so GraphQL
+    // requires `trace { step text }`.
+    const query = 'query($id: ID!) { verdict(id: $id) { id decision trace { step text } } }';
+    for (const id of verdictIds) {
+      const response = await postGraphql(service, query, { id });
+      expect(leaks(response.text)).toEqual([]);
+      const verdict = response.body.data.verdict;
+      expect(verdict.id).toBe(id);
+      const stored = (await request(service.app.server).get(`/v1/verdicts/${id}`).expect(200)).body;
+      expect(verdict.decision).toBe(stored.decision);
+      expect(verdict.trace.length).toBeGreaterThan(0);
+      // NOTE: the stored trace itself is over-redacted: the generic credential-assignment pattern
+      // reads "credential: The input ..." as a secret "The" and then replaces every "The" in the record.
+      expect(verdict.trace).toEqual(stored.trace);
+    }
+  });
+
+  it('keeps them out of the GraphQL request, factors and findings', async () => {
+    const evidence = 'evidence { path source raw normalized }';
+    const fields = `id factors { id rationale ${evidence} } findings { kind detail ${evidence} }
+      benefits { rationale } heuristics { note } constraints { note }
+      request { action { tool input } context { user_request history { role name content } metadata } }`;
+    const single = await postGraphql(service, `query($id: ID!) { verdict(id: $id) { ${fields} } }`, { id: verdictIds[0] });
+    expect(leaks(single.text)).toEqual([]);
+
+    const verdict = single.body.data.verdict;
+    const input = verdict.request.action.input;
+    expect(input.options.auth.aws.profile.credentials.aws_secret_access_key).toBe('[REDACTED:aws_secret_key]');
+    expect(input.notify.email).toBe('[EMAIL_1]');
+    const toolOutput = verdict.request.context.history[1].content;
+    expect(toolOutput).toContain('postgres://app:[REDACTED:password]@db.internal');
+    expect(toolOutput).toContain('GITHUB_TOKEN=[REDACTED:github_token]');
+    const evidencePaths = verdict.factors.flatMap((factor: { evidence: Array<{ path: string }> }) => factor.evidence.map((entry) => entry.path));
+    expect(evidencePaths).toContain(CREDENTIAL_PATH);
+    expect(verdict.findings.length).toBeGreaterThan(0);
+
+    // The connection reads every verdict, including the corpus request's.
+    const list = await postGraphql(service, `{ verdicts(first: 10) { edges { node { ${fields} } } } }`);
+    expect(list.body.data.verdicts.edges.map((edge: { node: { id: string } }) => edge.node.id).sort()).toEqual([...verdictIds].sort());
+    expect(leaks(list.text)).toEqual([]);
+  });
+
   it('keeps them out of the SQLite file, its WAL and the log lines', async () => {
     expect(databaseBytes(service)).toContain(verdictIds[0]);
     expect(leaks(databaseBytes(service))).toEqual([]);
@@ -95,9 +145,6 @@ describe('CASE-10: secrets and personal data stay out of store, responses, expor
     const line = service.logLines.at(-1)!;
     expect(JSON.parse(line).err.message).toBe('upload failed for [EMAIL_1] with token=[REDACTED:token]');
   });
-
-  // NOTE: the GraphQL step of CASE-10 (query verdict(id) { id decision trace }) is not covered
-  // here because the GraphQL endpoint is not on this branch; it reads the same stored record.
 });
 
 describe('redaction settings', () => {
