@@ -102,9 +102,9 @@ describe('CASE-10: secrets and personal data stay out of store, responses, expor
       const stored = (await request(service.app.server).get(`/v1/verdicts/${id}`).expect(200)).body;
       expect(verdict.decision).toBe(stored.decision);
       expect(verdict.trace.length).toBeGreaterThan(0);
-      // NOTE: the stored trace itself is over-redacted: the generic credential-assignment pattern
-      // reads "credential: The input ..." as a secret "The" and then replaces every "The" in the record.
       expect(verdict.trace).toEqual(stored.trace);
+      // Redaction replaces secrets, not prose: the credential finding still reads as written.
+      expect(verdict.trace.map((step: { text: string }) => step.text).join(' ')).toContain('The input carries credentials');
     }
   });
 
