@@ -57,7 +57,7 @@ function usage(): string {
 /**
  * Tells whether an error comes from the configuration or a constitution file, which the user
  * fixes. The constitution loader is imported here, on the error path only, because the hook
- * that asks a running service never loads constitutions.
+ * that posts to a running service never loads constitutions.
  */
 async function isSetupError(error: unknown): Promise<boolean> {
   if (error instanceof ConfigError) return true;

@@ -27,9 +27,9 @@ function cascadeLlmOf(config: Config): LlmEngineId | undefined {
 }
 
 /**
- * Wraps a judge whose module, and the LLM SDK behind it, is imported on its first call, so a
- * process that only runs the rubric engine (the Claude Code hook with ANTHROPIC_API_KEY set,
- * for example) never loads an SDK. Errors of that import propagate from `ask` unchanged.
+ * Wraps a judge whose module, and the LLM SDK behind it, is imported on its first call. Then a
+ * process that runs only the rubric engine, such as the Claude Code hook on a machine with
+ * ANTHROPIC_API_KEY set, never loads an SDK. Errors of that import propagate from `ask`.
  */
 function lazyJudge(model: string, maxTokens: number, load: () => Promise<JudgeClient>): JudgeClient {
   let judge: JudgeClient | undefined;

@@ -40,7 +40,7 @@ export async function embeddedVerdictSource(env: NodeJS.ProcessEnv, settings: In
     GUARD_CONSTITUTIONS_DIR: env.GUARD_CONSTITUTIONS_DIR ?? resolve(PACKAGE_ROOT, 'constitutions'),
     DATABASE_URL: settings.DELIBERATION_GUARD_DATABASE_URL,
   });
-  // Imported here so that a hook asking a running service loads no engine, store or constitution code.
+  // Imported on this path only, so a hook that posts to a running service loads no server, engine, store or constitution code.
   const { createCore } = await import('../service.ts');
   const { deliberator, store } = await createCore(config);
   return {
