@@ -1,31 +1,68 @@
 import { ConfigError } from '../config/config.ts';
-import { ConstitutionFileError } from '../constitution/loader.ts';
-import { DELIBERATE_HELP, runDeliberateCommand } from './commands/deliberate.ts';
-import { runEvalCommand } from './commands/eval.ts';
-import { HARVEST_HELP, runHarvestCommand } from './commands/harvest.ts';
-import { HOOK_HELP, runHookCommand } from './commands/hook.ts';
-import { KEYS_HELP, runKeysCommand } from './commands/keys.ts';
-import { MCP_PROXY_HELP, runMcpProxyCommand } from './commands/mcp-proxy.ts';
-import { SCHEMA_HELP, runSchemaCommand } from './commands/schema.ts';
-import { SERVE_HELP, runServeCommand } from './commands/serve.ts';
 import { EXIT, UsageError, type CommandIo } from './io.ts';
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string; help?: string }> = {
-  serve: { run: runServeCommand, summary: 'start the HTTP service', help: SERVE_HELP },
-  deliberate: { run: runDeliberateCommand, summary: 'deliberate about one request read from a file or stdin', help: DELIBERATE_HELP },
-  eval: { run: runEvalCommand, summary: 'run a labelled JSONL dataset through an engine and print accuracy figures' },
-  harvest: { run: runHarvestCommand, summary: 'export training data from the verdict store', help: HARVEST_HELP },
-  hook: { run: runHookCommand, summary: 'answer a Claude Code PreToolUse hook call read from stdin', help: HOOK_HELP },
-  keys: { run: runKeysCommand, summary: 'create, list or revoke API keys', help: KEYS_HELP },
-  'mcp-proxy': { run: runMcpProxyCommand, summary: 'guard an MCP server: deliberate before forwarding each tool call', help: MCP_PROXY_HELP },
-  schema: { run: runSchemaCommand, summary: 'write the JSON Schemas and openapi.yaml', help: SCHEMA_HELP },
+/** A command's entry point and, for commands that print their own, the text of `--help`. */
+interface CommandModule {
+  run: Command;
+  help?: string;
+}
+
+/**
+ * The commands, each loaded by a dynamic import when it runs, so a command pays only for its
+ * own dependencies. The hook runs once per agent tool call and must not load the HTTP server,
+ * the dashboard bundler or the LLM SDKs that other commands need.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+  serve: {
+    summary: 'start the HTTP service',
+    load: () => import('./commands/serve.ts').then((module) => ({ run: module.runServeCommand, help: module.SERVE_HELP })),
+  },
+  deliberate: {
+    summary: 'deliberate about one request read from a file or stdin',
+    load: () => import('./commands/deliberate.ts').then((module) => ({ run: module.runDeliberateCommand, help: module.DELIBERATE_HELP })),
+  },
+  eval: {
+    summary: 'run a labelled JSONL dataset through an engine and print accuracy figures',
+    load: () => import('./commands/eval.ts').then((module) => ({ run: module.runEvalCommand })),
+  },
+  harvest: {
+    summary: 'export training data from the verdict store',
+    load: () => import('./commands/harvest.ts').then((module) => ({ run: module.runHarvestCommand, help: module.HARVEST_HELP })),
+  },
+  hook: {
+    summary: 'answer a Claude Code PreToolUse hook call read from stdin',
+    load: () => import('./commands/hook.ts').then((module) => ({ run: module.runHookCommand, help: module.HOOK_HELP })),
+  },
+  keys: {
+    summary: 'create, list or revoke API keys',
+    load: () => import('./commands/keys.ts').then((module) => ({ run: module.runKeysCommand, help: module.KEYS_HELP })),
+  },
+  'mcp-proxy': {
+    summary: 'guard an MCP server: deliberate before forwarding each tool call',
+    load: () => import('./commands/mcp-proxy.ts').then((module) => ({ run: module.runMcpProxyCommand, help: module.MCP_PROXY_HELP })),
+  },
+  schema: {
+    summary: 'write the JSON Schemas and openapi.yaml',
+    load: () => import('./commands/schema.ts').then((module) => ({ run: module.runSchemaCommand, help: module.SCHEMA_HELP })),
+  },
 };
 
 function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(12)}${command.summary}`);
   return `Usage: deliberation-guard COMMAND [options]\n\nCommands:\n${lines.join('\n')}\n\nRun deliberation-guard COMMAND --help for a command's options.\n`;
+}
+
+/**
+ * Tells whether an error comes from the configuration or a constitution file, which the user
+ * fixes. The constitution loader is imported here, on the error path only, because the hook
+ * that posts to a running service never loads constitutions.
+ */
+async function isSetupError(error: unknown): Promise<boolean> {
+  if (error instanceof ConfigError) return true;
+  const { ConstitutionFileError } = await import('../constitution/loader.ts');
+  return error instanceof ConstitutionFileError;
 }
 
 /** Runs one command line and returns the exit code. Usage, configuration and constitution errors are printed; others propagate. */
@@ -35,11 +72,12 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
     io.stdout.write(usage());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     io.stderr.write(`deliberation-guard: unknown command "${name}"\n\n${usage()}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (command.help && (rest.includes('--help') || rest.includes('-h'))) {
     io.stdout.write(command.help);
     return EXIT.ok;
@@ -52,8 +90,8 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
       io.stderr.write(`deliberation-guard ${name}: ${(error as Error).message}\n`);
       return EXIT.usage;
     }
-    if (error instanceof ConfigError || error instanceof ConstitutionFileError) {
-      io.stderr.write(`deliberation-guard ${name}: ${error.message}\n`);
+    if (await isSetupError(error)) {
+      io.stderr.write(`deliberation-guard ${name}: ${(error as Error).message}\n`);
       return EXIT.failure;
     }
     throw error;

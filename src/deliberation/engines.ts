@@ -2,9 +2,8 @@ import { ConfigError, type Config } from '../config/config.ts';
 import type { LogSink } from '../logger.ts';
 import { createCascadeEngine } from './cascade.ts';
 import type { Engine } from './engine.ts';
-import { createAnthropicJudge } from './llm/anthropic-judge.ts';
+import type { JudgeClient } from './llm/judge-client.ts';
 import { createLlmEngine, type LlmEngineId } from './llm/llm-engine.ts';
-import { createOpenAiJudge } from './llm/openai-judge.ts';
 import { ENGINE_IDS, type EngineId } from './request.ts';
 import { createRubricEngine } from './rubric/rubric-engine.ts';
 
@@ -27,6 +26,27 @@ function cascadeLlmOf(config: Config): LlmEngineId | undefined {
   return undefined;
 }
 
+/**
+ * Wraps a judge whose module, and the LLM SDK behind it, is imported on its first call. Then a
+ * process that runs only the rubric engine, such as the Claude Code hook on a machine with
+ * ANTHROPIC_API_KEY set, never loads an SDK. Errors of that import propagate from `ask`.
+ */
+function lazyJudge(model: string, maxTokens: number, load: () => Promise<JudgeClient>): JudgeClient {
+  let judge: JudgeClient | undefined;
+  let loading: Promise<JudgeClient> | undefined;
+  return {
+    model,
+    maxTokens,
+    ask: async (call) => {
+      // NOTE: the first call of a long-running service pays the SDK import, a one-time cost.
+      loading ??= load().then((loaded) => (judge = loaded));
+      return (await loading).ask(call);
+    },
+    // Before the import ends, no error can come from the API, so none has a fail reason.
+    failReasonOf: (error, signal) => judge?.failReasonOf(error, signal),
+  };
+}
+
 function createLlmEngines(config: Config): Map<LlmEngineId, Engine> {
   const engines = new Map<LlmEngineId, Engine>();
   const limits = {
@@ -35,11 +55,15 @@ function createLlmEngines(config: Config): Map<LlmEngineId, Engine> {
     maxRetries: config.GUARD_LLM_MAX_RETRIES,
   };
   if (config.ANTHROPIC_API_KEY) {
-    const judge = createAnthropicJudge({
+    const options = {
       apiKey: config.ANTHROPIC_API_KEY,
       baseURL: config.ANTHROPIC_BASE_URL,
       model: config.GUARD_CLAUDE_MODEL,
       ...limits,
+    };
+    const judge = lazyJudge(options.model, options.maxTokens, async () => {
+      const { createAnthropicJudge } = await import('./llm/anthropic-judge.ts');
+      return createAnthropicJudge(options);
     });
     engines.set('claude', createLlmEngine('claude', judge));
   }
@@ -47,13 +71,17 @@ function createLlmEngines(config: Config): Map<LlmEngineId, Engine> {
     if (!config.GUARD_OPENAI_MODEL) {
       throw new ConfigError('invalid configuration: GUARD_OPENAI_MODEL: must be set when GUARD_OPENAI_BASE_URL is set');
     }
-    const judge = createOpenAiJudge({
+    const options = {
       baseURL: config.GUARD_OPENAI_BASE_URL,
       apiKey: config.GUARD_OPENAI_API_KEY,
       model: config.GUARD_OPENAI_MODEL,
       output: config.GUARD_OPENAI_OUTPUT,
       temperature: config.GUARD_LLM_TEMPERATURE,
       ...limits,
+    };
+    const judge = lazyJudge(options.model, options.maxTokens, async () => {
+      const { createOpenAiJudge } = await import('./llm/openai-judge.ts');
+      return createOpenAiJudge(options);
     });
     engines.set('openai-compatible', createLlmEngine('openai-compatible', judge));
   }

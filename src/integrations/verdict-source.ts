@@ -3,7 +3,6 @@ import { loadConfig } from '../config/config.ts';
 import { DeliberationRequestSchema, type DeliberationRequestInput } from '../deliberation/request.ts';
 import type { Verdict } from '../deliberation/verdict.ts';
 import type { LogSink } from '../logger.ts';
-import { createCore } from '../service.ts';
 import { PACKAGE_ROOT, type IntegrationEnv } from './settings.ts';
 import { resolve } from 'node:path';
 
@@ -41,6 +40,8 @@ export async function embeddedVerdictSource(env: NodeJS.ProcessEnv, settings: In
     GUARD_CONSTITUTIONS_DIR: env.GUARD_CONSTITUTIONS_DIR ?? resolve(PACKAGE_ROOT, 'constitutions'),
     DATABASE_URL: settings.DELIBERATION_GUARD_DATABASE_URL,
   });
+  // Imported on this path only, so a hook that posts to a running service loads no server, engine, store or constitution code.
+  const { createCore } = await import('../service.ts');
   const { deliberator, store } = await createCore(config);
   return {
     kind: 'embedded',
