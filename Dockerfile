@@ -8,11 +8,9 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schema ./schema
-# The dashboard reads its page and bundles its client sources at start-up, next to the compiled plugin.
-RUN npm run build \
-    && cp src/dashboard/page.html dist/dashboard/ \
-    && cp -r src/dashboard/client dist/dashboard/ \
-    && npm prune --omit=dev
+# The build also copies the dashboard's page and client sources next to the compiled plugin.
+COPY scripts/copy-build-assets.ts ./scripts/
+RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: compiled JavaScript, production dependencies, the GraphQL schema and constitutions.
 FROM node:20-bookworm-slim

@@ -41,7 +41,7 @@ export async function embeddedVerdictSource(env: NodeJS.ProcessEnv, settings: In
     DATABASE_URL: settings.DELIBERATION_GUARD_DATABASE_URL,
   });
   // Imported on this path only, so a hook that posts to a running service loads no server, engine, store or constitution code.
-  const { createCore } = await import('../service.ts');
+  const { createCore } = await import('../core.ts');
   const { deliberator, store } = await createCore(config);
   return {
     kind: 'embedded',

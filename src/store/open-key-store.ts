@@ -1,6 +1,4 @@
 import type { KeyStore } from './key-store.ts';
-import { PgKeyStore } from './pg-key-store.ts';
-import { SqliteKeyStore } from './sqlite-key-store.ts';
 
 /**
  * Opens the API key store: GUARD_KEYS_DATABASE_URL when set, else the verdict database, so
@@ -8,6 +6,11 @@ import { SqliteKeyStore } from './sqlite-key-store.ts';
  */
 export async function openKeyStore(config: { DATABASE_URL: string; GUARD_KEYS_DATABASE_URL?: string | undefined }): Promise<KeyStore> {
   const url = config.GUARD_KEYS_DATABASE_URL ?? config.DATABASE_URL;
-  if (url.startsWith('sqlite:')) return new SqliteKeyStore(url.slice('sqlite:'.length));
+  // Each driver is imported only when used, as in openStore.
+  if (url.startsWith('sqlite:')) {
+    const { SqliteKeyStore } = await import('./sqlite-key-store.ts');
+    return new SqliteKeyStore(url.slice('sqlite:'.length));
+  }
+  const { PgKeyStore } = await import('./pg-key-store.ts');
   return PgKeyStore.open(url);
 }

@@ -1,5 +1,3 @@
-import { PgVerdictStore } from './pg-store.ts';
-import { SqliteVerdictStore } from './sqlite-store.ts';
 import type { VerdictStore } from './store.ts';
 
 /**
@@ -7,6 +5,11 @@ import type { VerdictStore } from './store.ts';
  * URL, which applies pending migrations before it resolves.
  */
 export async function openStore(databaseUrl: string): Promise<VerdictStore> {
-  if (databaseUrl.startsWith('sqlite:')) return new SqliteVerdictStore(databaseUrl.slice('sqlite:'.length));
+  // Each driver is imported only when used, so a SQLite process never loads pg, nor PostgreSQL better-sqlite3.
+  if (databaseUrl.startsWith('sqlite:')) {
+    const { SqliteVerdictStore } = await import('./sqlite-store.ts');
+    return new SqliteVerdictStore(databaseUrl.slice('sqlite:'.length));
+  }
+  const { PgVerdictStore } = await import('./pg-store.ts');
   return PgVerdictStore.open(databaseUrl);
 }

@@ -8,7 +8,7 @@ import { IdempotencyKeys, type IdempotentRequest, type KeyedDeliberation } from 
 import { loadConfig } from '../../src/config/config.ts';
 import type { Deliberator } from '../../src/deliberation/deliberator.ts';
 import { DeliberationRequestSchema, type DeliberationRequest } from '../../src/deliberation/request.ts';
-import { createCore } from '../../src/service.ts';
+import { createCore } from '../../src/core.ts';
 import type { VerdictStore } from '../../src/store/store.ts';
 import { makeKey, makeRecord } from '../store/contract.ts';
 

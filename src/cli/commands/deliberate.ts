@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.ts';
 import { DeliberationRequestSchema } from '../../deliberation/request.ts';
 import { createLogger } from '../../logger.ts';
-import { createCore } from '../../service.ts';
+import { createCore } from '../../core.ts';
 import { UsageError, readAll, type CommandIo } from '../io.ts';
 
 export const DELIBERATE_HELP = `Usage: deliberation-guard deliberate [FILE]

@@ -6,7 +6,7 @@ import { harvestExamples, HarvestRun } from '../../harvest/export.ts';
 import { exportPaths, exportToFiles, prepareRun, readCheckpoint, ResumeError, writeCard } from '../../harvest/file-export.ts';
 import { HarvestOptionsSchema } from '../../harvest/options.ts';
 import { ProgressLine } from '../../harvest/progress.ts';
-import { createCore } from '../../service.ts';
+import { createCore } from '../../core.ts';
 import { EXIT, UsageError, type CommandIo } from '../io.ts';
 
 export const HARVEST_HELP = `Usage: deliberation-guard harvest --out FILE [options]
