@@ -4,6 +4,7 @@ import { createClient, type Client } from 'graphql-ws';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { parseApiKey } from '../../src/auth/api-key.ts';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 import { createKey } from '../hardening/keys.ts';
 import { deliberateOverHttp, subscriberCount, waitForSubscribers } from './helpers.ts';
@@ -154,6 +155,16 @@ describe('subscription authentication', () => {
     expect(JSON.parse(answer.body).errors[0].extensions.code).toBe('GUARD_ERR_UNAUTHENTICATED');
     // The server closes the TCP connection of the rejected upgrade; the client leaves it open.
     await expect.poll(() => answer.connection?.destroyed).toBe(true);
+  });
+
+  it('never logs a key sent in connection_init', async () => {
+    const live = subscribe(connect({ authorization: `Bearer ${keys.read}` }));
+    await waitForSubscribers(service, 1);
+    await deliberate('git tag');
+    await expect.poll(() => live.received.length).toBe(1);
+
+    const secret = parseApiKey(keys.read!)!.secret;
+    expect(service.logLines.join('\n')).not.toContain(secret);
   });
 
   it('still rejects HTTP GraphQL without a key', async () => {
