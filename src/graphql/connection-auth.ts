@@ -21,7 +21,7 @@ const ConnectionParamsSchema = z
 const MISSING_KEY_MESSAGE =
   'missing API key: send it in the connection_init payload as {"authorization": "Bearer <key>"} (graphql-ws connectionParams), or as "Authorization: Bearer <key>" on the websocket upgrade request';
 
-/** What the subscription context learns from connection_init; Mercurius merges it over the connection's context. */
+/** The principal (or the rejection) found in connection_init, which Mercurius merges over the connection's context. */
 type ConnectionAuthentication = Pick<GuardContext, 'principal' | 'authenticationError'>;
 
 /**
@@ -47,10 +47,10 @@ function lowerCaseKeys(payload: unknown): unknown {
  * upgrade request. Otherwise returns the fields Mercurius merges into the subscription context:
  * the key's principal, or no principal and the reason.
  *
- * A rejected key does not close the connection: Mercurius would answer with a `connection_error`
- * message that the graphql-transport-ws protocol does not define, and clients would see a
- * protocol error instead of the error code. Every subscription on such a connection fails with
- * GUARD_ERR_UNAUTHENTICATED instead, so nothing is streamed to it.
+ * A rejected key does not close the connection, because Mercurius would then send a
+ * `connection_error` message that the graphql-transport-ws protocol does not define, and clients
+ * would see a protocol error instead of the error code. Every subscription on such a connection
+ * fails with GUARD_ERR_UNAUTHENTICATED instead, so nothing is streamed to it.
  */
 export async function authenticateConnection(app: FastifyInstance, payload: unknown): Promise<ConnectionAuthentication | true> {
   const params = ConnectionParamsSchema.safeParse(lowerCaseKeys(payload));

@@ -34,7 +34,7 @@ export async function deliberateOverHttp(baseUrl: string, body: Record<string, u
   return (await response.json()) as { id: string; decision: string };
 }
 
-/** The number of subscriptions the server has registered for committed verdicts. */
+/** Counts the subscriptions the server has registered for committed verdicts. */
 export function subscriberCount(service: TestService): number {
   // graphql-transport-ws acknowledges no subscribe message, so this reads the listener count
   // from the matcher of mqemitter, the default Mercurius emitter.

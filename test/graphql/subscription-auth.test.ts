@@ -32,7 +32,7 @@ afterAll(async () => {
   await service.stop();
 });
 
-/** A graphql-ws client whose upgrade request carries `headers`; connection_init carries `connectionParams`. */
+/** Creates a graphql-ws client that sends `headers` on the upgrade request and `connectionParams` in connection_init. */
 function connect(connectionParams?: Record<string, unknown>, headers?: Record<string, string>): Client {
   class WebSocketWithHeaders extends WebSocket {
     constructor(url: string, protocols?: string | string[], options: ClientRequestArgs = {}) {
@@ -136,7 +136,7 @@ describe('subscription authentication', () => {
     const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/graphql`, 'graphql-transport-ws', {
       headers: { authorization: 'Bearer not-a-key' },
     });
-    // The auth hook answers before the upgrade, with Mercurius's GraphQL error body.
+    // The auth hook rejects the request before the upgrade, with Mercurius's GraphQL error body.
     const answer = await new Promise<{ opened: boolean; body: string; connection?: Socket }>((resolve) => {
       socket.on('error', () => undefined);
       socket.on('unexpected-response', (_request, response) => {

@@ -129,11 +129,11 @@ async function authPlugin(app: FastifyInstance, { config, metrics }: { config: C
     }
   });
 
-  // A websocket upgrade that gets an HTTP response (a rejected key, say) was answered before
-  // @fastify/websocket's own hooks ran, and nothing else closes its socket: Node hands upgrade
-  // sockets to their listener and stops tracking them. Left open, each one would hold a
-  // connection and keep app.close() waiting. Upgrades that succeed hijack the reply and never
-  // get here.
+  // A websocket upgrade that gets an HTTP response (a rejected key, for example) was rejected
+  // before @fastify/websocket's own hooks ran, and nothing else closes its socket, because Node
+  // hands upgrade sockets to their listener and stops tracking them. Left open, each one would
+  // hold a connection and keep app.close() waiting. Upgrades that succeed hijack the reply and
+  // never get here.
   app.addHook('onResponse', async (request) => {
     if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
     const socket = request.raw.socket;

@@ -26,7 +26,7 @@ export function forgetApiKey(): void {
   sessionStorage.removeItem(STORAGE_KEY);
 }
 
-/** The fields that carry the key: HTTP headers, and the graphql-ws connection_init payload. */
+/** Returns the fields that carry the key, for HTTP headers and the graphql-ws connection_init payload. */
 export function authorizationFields(): Record<string, string> {
   const key = storedApiKey();
   return key ? { authorization: `Bearer ${key}` } : {};

@@ -81,6 +81,7 @@ export function App() {
     if (key === null) forgetApiKey();
     else storeApiKey(key);
     closeLiveClient();
+    setConnected(false);
     setKeyProblem(null);
     setLoadError(null);
     setEditingKey(false);
@@ -148,6 +149,9 @@ export function App() {
   const showKeyBar = keyProblem !== null || editingKey;
   // The service acknowledges a websocket without a valid key, but streams nothing on it.
   const live = connected && keyProblem === null;
+  let liveLabel = 'Connecting…';
+  if (live) liveLabel = 'Live';
+  else if (keyProblem !== null) liveLabel = 'No access';
   return html`
     <header class="topbar">
       <div class="brand">
@@ -156,7 +160,7 @@ export function App() {
       </div>
       <div class="topbar-right">
         ${hasKey && !showKeyBar ? html`<${KeyStatus} onChange=${() => setEditingKey(true)} onForget=${() => changeKey(null)} />` : ''}
-        <span class=${live ? 'live on' : 'live'} data-testid="live-status">${live ? 'Live' : keyProblem ? 'No access' : 'Connecting…'}</span>
+        <span class=${live ? 'live on' : 'live'} data-testid="live-status">${liveLabel}</span>
         <a href="/graphiql" target="_blank" rel="noopener">GraphiQL</a>
       </div>
     </header>

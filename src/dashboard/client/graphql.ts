@@ -22,8 +22,8 @@ interface ServiceError {
 }
 
 /**
- * Turns the service's first error into a GraphqlRequestError. A rejected key is also reported to
- * the page, which then asks for a key.
+ * Converts an error from the service into a GraphqlRequestError. A rejected key is also
+ * reported to the page, which then shows the key bar.
  */
 function toRequestError(error: ServiceError): GraphqlRequestError {
   const code = error.extensions?.code;
@@ -31,7 +31,7 @@ function toRequestError(error: ServiceError): GraphqlRequestError {
   return new GraphqlRequestError(error.message, code, error.extensions?.details?.required);
 }
 
-/** The message the page shows for a failed request; a 403 says which scope to add to the key. */
+/** Builds the message the page shows for a failed request. For a 403 it names the scope the key lacks. */
 export function describeFailure(error: Error): string {
   if (error instanceof GraphqlRequestError && error.code === 'GUARD_ERR_FORBIDDEN') {
     const scope = error.requiredScope ? ` Use a key with the "${error.requiredScope}" scope.` : '';
@@ -131,13 +131,20 @@ let socket: Client | undefined;
  * browser cannot set headers on a websocket; the service authenticates it there.
  */
 export function liveClient(onConnectionChange: (connected: boolean) => void): Client {
-  socket ??= createClient({
+  if (socket) return socket;
+  // A client closed by closeLiveClient can still report its close after its successor
+  // connected, so only the current client reports.
+  const client: Client = createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
     connectionParams: authorizationFields,
     retryAttempts: Infinity,
-    on: { connected: () => onConnectionChange(true), closed: () => onConnectionChange(false) },
+    on: {
+      connected: () => socket === client && onConnectionChange(true),
+      closed: () => socket === client && onConnectionChange(false),
+    },
   });
-  return socket;
+  socket = client;
+  return client;
 }
 
 /** Closes the websocket, so the next liveClient call connects with the current key. */

@@ -12,8 +12,8 @@ interface KeyBarProps {
 }
 
 /**
- * Asks for an API key: shown when the service answers GUARD_ERR_UNAUTHENTICATED, or when the
- * user chooses to change the key. The key goes to sessionStorage, never into the page's URL.
+ * Renders the form that requests an API key. The page shows it when the service returns
+ * GUARD_ERR_UNAUTHENTICATED, or when the user changes the key.
  */
 export function KeyBar({ problem, hasKey, onSave, onForget, onCancel }: KeyBarProps) {
   const [key, setKey] = useState('');
@@ -52,7 +52,7 @@ export function KeyBar({ problem, hasKey, onSave, onForget, onCancel }: KeyBarPr
   `;
 }
 
-/** The top bar's note that a key is in use, with links to change or forget it. */
+/** Renders the top bar's note that a key is in use, with buttons to change or forget it. */
 export function KeyStatus({ onChange, onForget }: { onChange: () => void; onForget: () => void }) {
   return html`
     <span class="key-status" data-testid="key-status">
