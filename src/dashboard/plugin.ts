@@ -17,8 +17,10 @@ function loadBundle(): Promise<DashboardBundle> {
 
 /** Serves the live dashboard at /dashboard; it reads everything through /graphql. */
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
-  // The dashboard is a page, not part of the REST contract in openapi.yaml.
-  const hidden = { schema: { hide: true } };
+  // The dashboard is a page, not part of the REST contract in openapi.yaml. The page and its
+  // bundle contain no data, and a browser cannot send a key when it loads them, so they need
+  // none. The page requests a key from the user and sends it with every GraphQL request.
+  const hidden = { schema: { hide: true }, config: { public: true } };
 
   // A listening service bundles right away, so the first page load does not wait for esbuild.
   // Apps that only serve injected requests (most tests) bundle on the first request, if ever.

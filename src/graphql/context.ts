@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { GuardError } from '../api/errors.ts';
 import type { Principal } from '../auth/scopes.ts';
 
 /** What every resolver receives about its caller, besides Mercurius's own fields. */
@@ -7,6 +8,11 @@ export interface GuardContext {
   readonly requestId: string;
   /** The API key the request authenticated with; the auth plugin sets it for every request. */
   readonly principal: Principal | null;
+  /**
+   * Why a websocket connection has no principal: its key was missing, malformed, unknown or
+   * revoked. Every subscription on it fails with this error. Unset on HTTP requests.
+   */
+  readonly authenticationError?: GuardError | undefined;
 }
 
 /**

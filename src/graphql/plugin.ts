@@ -4,6 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import mercurius from 'mercurius';
 import type { Config } from '../config/config.ts';
+import { GuardError } from '../api/errors.ts';
+import { authenticateConnection, buildConnectionContext, toSubscriptionError } from './connection-auth.ts';
 import { buildContext } from './context.ts';
 import { checkOperationScopes } from './scopes.ts';
 import { formatErrors } from './errors.ts';
@@ -35,9 +37,10 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (app, { config, 
   app.addHook('onRoute', (route) => {
     if (!GRAPHQL_PATHS.some((path) => route.url.startsWith(path))) return;
     route.schema = { ...route.schema, hide: true };
-    // /graphql checks scopes per operation; the GraphiQL page itself needs `read`.
+    // /graphql checks scopes per operation, and its websocket authenticates in connection_init
+    // (see connection-auth.ts); the GraphiQL page itself needs `read`.
     route.config = route.url.startsWith('/graphql')
-      ? { ...route.config, scopeCheckedInHandler: true }
+      ? { ...route.config, scopeCheckedInHandler: true, websocketKeyAfterUpgrade: true }
       : { ...route.config, scope: 'read' };
   });
 
@@ -47,7 +50,10 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (app, { config, 
     resolvers: createResolvers({ store, deliberator }),
     loaders: createLoaders({ store, deliberator }),
     context: (request) => buildContext(request),
-    subscription: { context: (_socket, request) => buildContext(request) },
+    subscription: {
+      context: (_socket, request) => buildConnectionContext(request),
+      onConnect: ({ payload }) => authenticateConnection(app, payload),
+    },
     graphiql: config.NODE_ENV !== 'production',
     // The cost depends on the variables (page sizes), so validation runs for every request
     // and Mercurius's parsed-query cache, which skips validation, stays off.
@@ -62,7 +68,12 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (app, { config, 
     checkOperationScopes(document, context.principal);
   });
   app.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
-    checkOperationScopes(document, context.principal);
+    try {
+      if (context.authenticationError) throw context.authenticationError;
+      checkOperationScopes(document, context.principal);
+    } catch (error) {
+      throw error instanceof GuardError ? toSubscriptionError(error) : error;
+    }
   });
 };
 

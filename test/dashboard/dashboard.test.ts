@@ -1,48 +1,25 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 import { deliberateOverHttp } from '../graphql/helpers.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-/** Outside CI a machine without Debian's chromium skips this file; in CI (.ci/run installs it) it must run. */
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
+import { launchBrowser, skipBrowser, type Browser } from './browser.ts';
 
 let service: TestService;
 let baseUrl: string;
-let browser: BrowserContext;
+let browser: Browser;
 let page: Page;
-const browserErrors: string[] = [];
 
 beforeAll(async () => {
-  if (skip) return;
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium package`);
+  if (skipBrowser) return;
   service = await startTestService();
   baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
-  // A persistent context on a fresh folder: Playwright sets --user-data-dir from it.
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(service.dir, 'chromium-')), {
-    executablePath: CHROMIUM,
-    viewport: { width: 1440, height: 1000 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage();
-  page.on('pageerror', (error) => browserErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') browserErrors.push(message.text());
-  });
+  browser = await launchBrowser(service.dir);
+  page = browser.page;
 });
 afterAll(async () => {
-  await browser?.close();
+  await browser?.context.close();
   await service?.stop();
 });
 
@@ -50,7 +27,7 @@ function deliberate(body: Record<string, unknown>): Promise<{ id: string; decisi
   return deliberateOverHttp(baseUrl, body);
 }
 
-describe.skipIf(skip)('dashboard in a real browser', () => {
+describe.skipIf(skipBrowser)('dashboard in a real browser', () => {
   it('shows a verdict live, opens it and records a review', async () => {
     const earlier = await deliberate(requestBody('ls -la', 'List the files here'));
 
@@ -100,7 +77,7 @@ describe.skipIf(skip)('dashboard in a real browser', () => {
     await page.screenshot({ path: screenshot, fullPage: false });
     expect(existsSync(screenshot)).toBe(true);
     if (process.env.DASHBOARD_SCREENSHOT_COPY) await page.screenshot({ path: process.env.DASHBOARD_SCREENSHOT_COPY });
-    expect(browserErrors).toEqual([]);
+    expect(browser.errors).toEqual([]);
   }, 60_000);
 
   it('filters the live list by decision', async () => {

@@ -20,13 +20,33 @@ export async function deliberate(service: TestService, body: Record<string, unkn
   return response.json();
 }
 
-/** Posts a deliberation request to a listening service over real HTTP, as an agent would. */
-export async function deliberateOverHttp(baseUrl: string, body: Record<string, unknown>): Promise<{ id: string; decision: string }> {
+/**
+ * Posts a deliberation request to a listening service over real HTTP, as an agent would, with
+ * the API key when the service enforces keys.
+ */
+export async function deliberateOverHttp(baseUrl: string, body: Record<string, unknown>, key?: string): Promise<{ id: string; decision: string }> {
   const response = await fetch(`${baseUrl}/v1/deliberations`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify(body),
   });
   if (response.status !== 200) throw new Error(`deliberation failed with ${response.status}: ${await response.text()}`);
   return (await response.json()) as { id: string; decision: string };
+}
+
+/** Counts the subscriptions the server has registered for committed verdicts. */
+export function subscriberCount(service: TestService): number {
+  // graphql-transport-ws acknowledges no subscribe message, so this reads the listener count
+  // from the matcher of mqemitter, the default Mercurius emitter.
+  const pubsub = service.app.graphql.pubsub as unknown as { emitter: { _matcher: { match(topic: string): unknown[] } } };
+  return pubsub.emitter._matcher.match('VERDICT_COMMITTED').length;
+}
+
+/** Waits until the server has registered `count` subscriptions, so no published verdict is missed. */
+export async function waitForSubscribers(service: TestService, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (subscriberCount(service) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`only some of ${count} subscriptions were registered`);
 }

@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
-import { deliberateOverHttp } from './helpers.ts';
+import { deliberateOverHttp, waitForSubscribers } from './helpers.ts';
 
 let service: TestService;
 let baseUrl: string;
@@ -45,25 +45,11 @@ function subscribe(variables: Record<string, unknown>) {
   };
 }
 
-/**
- * Waits until the server has registered `count` subscriptions, so no published verdict is
- * missed. graphql-transport-ws acknowledges no subscribe message, so this reads the listener
- * count from the matcher of mqemitter, the default Mercurius emitter.
- */
-async function waitForSubscribers(count: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const listeners = (service.app.graphql.pubsub as unknown as { emitter: { _matcher: { match(topic: string): unknown[] } } }).emitter._matcher.match('VERDICT_COMMITTED').length;
-    if (listeners >= count) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`only some of ${count} subscriptions were registered`);
-}
-
 describe('verdict_committed subscription', () => {
   it('streams a verdict posted over REST to a websocket client', async () => {
     const all = subscribe({});
     const denied = subscribe({ decision: 'deny' });
-    await waitForSubscribers(2);
+    await waitForSubscribers(service, 2);
 
     const allowed = await deliberate(requestBody('ls -la', 'List the files here'));
     const deniedVerdict = await deliberate(requestBody('rm -rf ~/work', 'Tidy my home directory a bit'));
@@ -86,7 +72,7 @@ describe('verdict_committed subscription', () => {
   it('filters by constitution', async () => {
     const other = subscribe({ constitution: 'no-such-constitution' });
     const defaults = subscribe({ constitution: 'default' });
-    await waitForSubscribers(2);
+    await waitForSubscribers(service, 2);
 
     const verdict = await deliberate(requestBody('git status', 'show me the repo state'));
     expect((await defaults.next()).id).toBe(verdict.id);

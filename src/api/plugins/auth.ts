@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { Authenticator, AuthenticationError } from '../../auth/authenticator.ts';
-import { hasScope, type Principal, type Scope } from '../../auth/scopes.ts';
+import { presentedKey } from '../../auth/presented-key.ts';
+import { hasScope, OPEN_PRINCIPAL, type Principal, type Scope } from '../../auth/scopes.ts';
 import type { Config } from '../../config/config.ts';
 import type { GuardMetrics } from '../../metrics/metrics.ts';
 import { openKeyStore } from '../../store/open-key-store.ts';
@@ -15,6 +16,12 @@ declare module 'fastify' {
     public?: boolean;
     /** The handler checks scopes itself with `requireScope` (GraphQL does, per field). */
     scopeCheckedInHandler?: boolean;
+    /**
+     * A websocket upgrade of this route may come without a key, because browsers cannot set
+     * headers on a websocket. The route's handler must then authenticate the key that arrives
+     * over the socket (GraphQL reads it from the graphql-ws connection_init payload).
+     */
+    websocketKeyAfterUpgrade?: boolean;
   }
   interface FastifyRequest {
     /** The caller, set by the auth hook before any handler runs, or null on public routes. */
@@ -23,15 +30,22 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Throws GUARD_ERR_FORBIDDEN unless the request's principal has the scope. */
     requireScope(request: FastifyRequest, scope: Scope): void;
+    /**
+     * Resolves the principal of a key that arrived outside the request headers, with the same
+     * Authenticator as every request. Throws GUARD_ERR_UNAUTHENTICATED for a missing key (unless
+     * the service runs open) and for a malformed, unknown or revoked one.
+     */
+    authenticateKey(key: string | undefined): Promise<Principal>;
   }
 }
 
-/** Reads the key from `Authorization: Bearer KEY` or `x-api-key: KEY`. */
-function presentedKey(request: FastifyRequest): string | undefined {
-  const authorization = request.headers.authorization;
-  if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice('bearer '.length).trim();
-  const header = request.headers['x-api-key'];
-  return typeof header === 'string' ? header.trim() : undefined;
+/** Returns whether the request upgrades to a websocket on a route that authenticates after the upgrade. */
+function isWebsocketUpgradeWithDeferredKey(request: FastifyRequest): boolean {
+  return (
+    request.routeOptions.config.websocketKeyAfterUpgrade === true &&
+    request.method === 'GET' &&
+    request.headers.upgrade?.toLowerCase() === 'websocket'
+  );
 }
 
 /** The scope a matched route needs, or undefined when no route matched or the handler checks it. */
@@ -77,12 +91,31 @@ async function authPlugin(app: FastifyInstance, { config, metrics }: { config: C
     if (!hasScope(request.principal, scope)) throw forbidden(request, request.principal, scope);
   });
 
+  app.decorate('authenticateKey', async (key: string | undefined) => {
+    try {
+      return await authenticator.authenticate(key);
+    } catch (error) {
+      if (!(error instanceof AuthenticationError)) throw error;
+      metrics.authRejections.inc({ code: 'GUARD_ERR_UNAUTHENTICATED' });
+      throw new GuardError('GUARD_ERR_UNAUTHENTICATED', error.message);
+    }
+  });
+
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public) return;
+    const key = presentedKey(request.headers);
+    if (key === undefined && isWebsocketUpgradeWithDeferredKey(request)) {
+      // The upgrade goes through with no principal (or the open one when no key is needed),
+      // and the route's handler authenticates the key sent over the socket. A null principal
+      // passes no scope check, so nothing runs on the socket until that key is accepted.
+      request.principal = (await authenticator.isOpen()) ? OPEN_PRINCIPAL : null;
+      return;
+    }
+
     const scope = requiredScope(request);
     let principal: Principal;
     try {
-      principal = await authenticator.authenticate(presentedKey(request));
+      principal = await authenticator.authenticate(key);
     } catch (error) {
       if (!(error instanceof AuthenticationError)) throw error;
       metrics.authRejections.inc({ code: 'GUARD_ERR_UNAUTHENTICATED' });
@@ -94,6 +127,17 @@ async function authPlugin(app: FastifyInstance, { config, metrics }: { config: C
       metrics.authRejections.inc({ code: 'GUARD_ERR_FORBIDDEN' });
       throw forbidden(request, principal, scope);
     }
+  });
+
+  // A websocket upgrade that gets an HTTP response (a rejected key, for example) was rejected
+  // before @fastify/websocket's own hooks ran, and nothing else closes its socket, because Node
+  // hands upgrade sockets to their listener and stops tracking them. Left open, each one would
+  // hold a connection and keep app.close() waiting. Upgrades that succeed hijack the reply and
+  // never get here.
+  app.addHook('onResponse', async (request) => {
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket') return;
+    const socket = request.raw.socket;
+    if (!socket.destroyed) socket.end(() => socket.destroy());
   });
 }
 

@@ -1,7 +1,19 @@
 /// <reference lib="dom" />
 import { html } from 'htm/preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { fetchConstitutionIds, fetchStatistics, fetchVerdict, fetchVerdicts, liveClient, subscribeVerdicts } from './graphql.ts';
+import { forgetApiKey, onUnauthenticated, storeApiKey, storedApiKey } from './api-key.ts';
+import {
+  closeLiveClient,
+  describeFailure,
+  fetchConstitutionIds,
+  fetchStatistics,
+  fetchVerdict,
+  fetchVerdicts,
+  isUnauthenticated,
+  liveClient,
+  subscribeVerdicts,
+} from './graphql.ts';
+import { KeyBar, KeyStatus } from './key-bar.ts';
 import { RANGES, Summary, type RangeKey } from './summary.ts';
 import type { Filters, StatisticsView, VerdictDetail, VerdictSummary } from './types.ts';
 import { FilterBar, VerdictList } from './verdict-list.ts';
@@ -48,12 +60,39 @@ export function App() {
   const [stats, setStats] = useState<StatisticsView | null>(null);
   const [statsRevision, setStatsRevision] = useState(0);
   const [loadError, setLoadError] = useState<string | null>(null);
+  // Why the service rejected the key (or its absence); the key bar shows it while it is set.
+  const [keyProblem, setKeyProblem] = useState<string | null>(null);
+  const [editingKey, setEditingKey] = useState(false);
+  // Bumped when the key changes, so every query and the websocket run again with the new key.
+  const [keyRevision, setKeyRevision] = useState(0);
   const now = useNow(5000);
-  const client = useMemo(() => liveClient(setConnected), []);
+  // A new key revision gets a new client: changeKey closed the old one, which sent the old key.
+  const client = useMemo(() => liveClient(setConnected), [keyRevision]);
   const statsTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
+  /** Shows a failed request in the banner; a rejected key already opened the key bar instead. */
+  const showFailure = useCallback((error: Error) => {
+    if (!isUnauthenticated(error)) setLoadError(describeFailure(error));
+  }, []);
+
+  useEffect(() => onUnauthenticated(setKeyProblem), []);
+
+  const changeKey = useCallback((key: string | null) => {
+    if (key === null) forgetApiKey();
+    else storeApiKey(key);
+    closeLiveClient();
+    setConnected(false);
+    setKeyProblem(null);
+    setLoadError(null);
+    setEditingKey(false);
+    setKeyRevision((revision) => revision + 1);
+  }, []);
+
   useEffect(() => {
-    fetchConstitutionIds().then(setConstitutions, (error: Error) => setLoadError(error.message));
+    fetchConstitutionIds().then(setConstitutions, showFailure);
+  }, [keyRevision]);
+
+  useEffect(() => {
     const onHash = () => setSelectedId(selectedFromHash());
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
@@ -62,11 +101,8 @@ export function App() {
   // The list: one page from the query, then every committed verdict from the subscription.
   useEffect(() => {
     let active = true;
-    fetchVerdicts(filters, PAGE_SIZE).then(
-      (page) => active && setVerdicts(page),
-      (error: Error) => setLoadError(error.message),
-    );
-    const unsubscribe = subscribeVerdicts(client, filters, (verdict) => {
+    fetchVerdicts(filters, PAGE_SIZE).then((page) => active && setVerdicts(page), showFailure);
+    const onVerdict = (verdict: VerdictSummary) => {
       if (!matchesLocally(verdict, filters)) return;
       setVerdicts((current) => [verdict, ...current.filter((row) => row.id !== verdict.id)].slice(0, MAX_ROWS));
       setFresh((current) => new Set(current).add(verdict.id));
@@ -74,7 +110,8 @@ export function App() {
       // Several verdicts in a burst refresh the statistics once.
       clearTimeout(statsTimer.current);
       statsTimer.current = setTimeout(() => setStatsRevision((revision) => revision + 1), 750);
-    });
+    };
+    const unsubscribe = subscribeVerdicts(client, filters, onVerdict, showFailure);
     return () => {
       active = false;
       unsubscribe();
@@ -83,8 +120,8 @@ export function App() {
 
   useEffect(() => {
     const since = new Date(Date.now() - RANGES[range].milliseconds).toISOString();
-    fetchStatistics(filters, since, RANGES[range].bucket).then(setStats, (error: Error) => setLoadError(error.message));
-  }, [filters, range, statsRevision]);
+    fetchStatistics(filters, since, RANGES[range].bucket).then(setStats, showFailure);
+  }, [filters, range, statsRevision, keyRevision]);
 
   useEffect(() => {
     if (!selectedId) {
@@ -92,11 +129,11 @@ export function App() {
       return;
     }
     let active = true;
-    fetchVerdict(selectedId).then((verdict) => active && setDetail(verdict), (error: Error) => setLoadError(error.message));
+    fetchVerdict(selectedId).then((verdict) => active && setDetail(verdict), showFailure);
     return () => {
       active = false;
     };
-  }, [selectedId]);
+  }, [selectedId, keyRevision]);
 
   const select = useCallback((id: string) => {
     history.replaceState(null, '', `#${id}`);
@@ -108,6 +145,13 @@ export function App() {
     setVerdicts((current) => current.map((row) => (row.id === verdict.id ? { ...row, review: verdict.review } : row)));
   }, []);
 
+  const hasKey = storedApiKey() !== null;
+  const showKeyBar = keyProblem !== null || editingKey;
+  // The service acknowledges a websocket without a valid key, but streams nothing on it.
+  const live = connected && keyProblem === null;
+  let liveLabel = 'Connecting…';
+  if (live) liveLabel = 'Live';
+  else if (keyProblem !== null) liveLabel = 'No access';
   return html`
     <header class="topbar">
       <div class="brand">
@@ -115,10 +159,14 @@ export function App() {
         <span>Deliberation Guard</span>
       </div>
       <div class="topbar-right">
-        <span class=${connected ? 'live on' : 'live'} data-testid="live-status">${connected ? 'Live' : 'Connecting…'}</span>
+        ${hasKey && !showKeyBar ? html`<${KeyStatus} onChange=${() => setEditingKey(true)} onForget=${() => changeKey(null)} />` : ''}
+        <span class=${live ? 'live on' : 'live'} data-testid="live-status">${liveLabel}</span>
         <a href="/graphiql" target="_blank" rel="noopener">GraphiQL</a>
       </div>
     </header>
+    ${showKeyBar
+      ? html`<${KeyBar} problem=${keyProblem} hasKey=${hasKey} onSave=${changeKey} onForget=${() => changeKey(null)} onCancel=${() => setEditingKey(false)} />`
+      : ''}
     ${loadError ? html`<p class="error banner" role="alert">${loadError}</p>` : ''}
     <main class="layout">
       <div class="column">

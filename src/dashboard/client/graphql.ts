@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { createClient, type Client } from 'graphql-ws';
+import { authorizationFields, reportUnauthenticated } from './api-key.ts';
 import type { Filters, ReviewDraft, StatisticsView, VerdictDetail, VerdictSummary } from './types.ts';
 
 /** A GraphQL error as the service sends it, with the catalogue code. */
@@ -7,21 +8,52 @@ export class GraphqlRequestError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
+    /** The scope the operation needs, from `extensions.details.required` on 401 and 403 errors. */
+    readonly requiredScope?: string,
   ) {
     super(message);
     this.name = 'GraphqlRequestError';
   }
 }
 
+interface ServiceError {
+  readonly message: string;
+  readonly extensions?: { code?: string; details?: { required?: string } };
+}
+
+/**
+ * Converts an error from the service into a GraphqlRequestError. A rejected key is also
+ * reported to the page, which then shows the key bar.
+ */
+function toRequestError(error: ServiceError): GraphqlRequestError {
+  const code = error.extensions?.code;
+  if (code === 'GUARD_ERR_UNAUTHENTICATED') reportUnauthenticated(error.message);
+  return new GraphqlRequestError(error.message, code, error.extensions?.details?.required);
+}
+
+/** Builds the message the page shows for a failed request. For a 403 it names the scope the key lacks. */
+export function describeFailure(error: Error): string {
+  if (error instanceof GraphqlRequestError && error.code === 'GUARD_ERR_FORBIDDEN') {
+    const scope = error.requiredScope ? ` Use a key with the "${error.requiredScope}" scope.` : '';
+    return `Forbidden: ${error.message}.${scope}`;
+  }
+  return error.message;
+}
+
+/** Returns whether a failure is a rejected key, which the key bar shows instead of an error banner. */
+export function isUnauthenticated(error: Error): boolean {
+  return error instanceof GraphqlRequestError && error.code === 'GUARD_ERR_UNAUTHENTICATED';
+}
+
 async function request<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...authorizationFields() },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: ServiceError[] };
   const error = body.errors?.[0];
-  if (error) throw new GraphqlRequestError(error.message, error.extensions?.code);
+  if (error) throw toRequestError(error);
   if (!body.data) throw new GraphqlRequestError(`GraphQL returned HTTP ${response.status} without data`, undefined);
   return body.data;
 }
@@ -94,17 +126,44 @@ export async function reviewVerdict(id: string, review: ReviewDraft): Promise<Ve
 /** The websocket client shared by every subscription of the page; it reconnects on its own. */
 let socket: Client | undefined;
 
+/**
+ * Returns the page's websocket client. The key goes in the connection_init payload, because a
+ * browser cannot set headers on a websocket; the service authenticates it there.
+ */
 export function liveClient(onConnectionChange: (connected: boolean) => void): Client {
-  socket ??= createClient({
+  if (socket) return socket;
+  // A client closed by closeLiveClient can still report its close after its successor
+  // connected, so only the current client reports.
+  const client: Client = createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    connectionParams: authorizationFields,
     retryAttempts: Infinity,
-    on: { connected: () => onConnectionChange(true), closed: () => onConnectionChange(false) },
+    on: {
+      connected: () => socket === client && onConnectionChange(true),
+      closed: () => socket === client && onConnectionChange(false),
+    },
   });
-  return socket;
+  socket = client;
+  return client;
 }
 
-/** Streams newly committed verdicts that match the decision and constitution filters; returns the unsubscribe function. */
-export function subscribeVerdicts(client: Client, filters: Filters, onVerdict: (verdict: VerdictSummary) => void): () => void {
+/** Closes the websocket, so the next liveClient call connects with the current key. */
+export function closeLiveClient(): void {
+  void socket?.dispose();
+  socket = undefined;
+}
+
+/**
+ * Streams newly committed verdicts that match the decision and constitution filters; returns the
+ * unsubscribe function. `onError` gets errors the service sent for the subscription, not lost
+ * connections, which the client retries by itself.
+ */
+export function subscribeVerdicts(
+  client: Client,
+  filters: Filters,
+  onVerdict: (verdict: VerdictSummary) => void,
+  onError: (error: GraphqlRequestError) => void,
+): () => void {
   return client.subscribe<{ verdict_committed: VerdictSummary }>(
     {
       query: `subscription ($decision: Decision, $constitution: String) {
@@ -115,7 +174,10 @@ export function subscribeVerdicts(client: Client, filters: Filters, onVerdict: (
       next: (message) => {
         if (message.data) onVerdict(message.data.verdict_committed);
       },
-      error: () => undefined,
+      error: (error) => {
+        const first = Array.isArray(error) ? (error[0] as ServiceError | undefined) : undefined;
+        if (first) onError(toRequestError(first));
+      },
       complete: () => undefined,
     },
   );

@@ -2,7 +2,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { timeAgo } from './format.ts';
-import { reviewVerdict } from './graphql.ts';
+import { describeFailure, reviewVerdict } from './graphql.ts';
 import { DECISIONS, type Decision, type ReviewDraft, type VerdictDetail } from './types.ts';
 
 const REVIEWER_KEY = 'deliberation-guard.reviewer';
@@ -27,7 +27,7 @@ export function ReviewPanel({ verdict, onReviewed }: { verdict: VerdictDetail; o
       setNote('');
       onReviewed(updated);
     } catch (failure) {
-      setError((failure as Error).message);
+      setError(describeFailure(failure as Error));
     } finally {
       setPending(false);
     }
