@@ -1,6 +1,6 @@
 import type { Config } from './config/config.ts';
 import { loadConstitutions } from './constitution/loader.ts';
-import { Deliberator, type DeliberatorOptions } from './deliberation/deliberator.ts';
+import { Deliberator } from './deliberation/deliberator.ts';
 import { createEngines } from './deliberation/engines.ts';
 import { instrumentStore } from './metrics/instrumented-store.ts';
 import { createMetrics, type GuardMetrics } from './metrics/metrics.ts';
@@ -14,7 +14,7 @@ export interface Core {
 }
 
 /** Loads constitutions, creates engines and opens the store; what every entry point shares. */
-export async function createCore(config: Config, hooks: Pick<DeliberatorOptions, 'onVerdict'> = {}): Promise<Core> {
+export async function createCore(config: Config): Promise<Core> {
   const constitutions = loadConstitutions(config.GUARD_CONSTITUTIONS_DIR);
   const engines = createEngines(config);
   const metrics = createMetrics();
@@ -26,10 +26,7 @@ export async function createCore(config: Config, hooks: Pick<DeliberatorOptions,
     defaultEngine: config.GUARD_ENGINE,
     defaultDeadlineMs: config.GUARD_DEFAULT_DEADLINE_MS,
     redactStorage: config.GUARD_REDACT_STORAGE,
-    onVerdict: (verdict) => {
-      metrics.observeVerdict(verdict);
-      hooks.onVerdict?.(verdict);
-    },
+    onVerdict: (verdict) => metrics.observeVerdict(verdict),
   });
   return { deliberator, store, metrics };
 }

@@ -13,14 +13,10 @@ export interface Service extends Core {
 /** Wires the core into a ready HTTP app (not listening yet). */
 export async function createService(config: Config, logDestination?: DestinationStream): Promise<Service> {
   const logger = createLogger(config.LOG_LEVEL, logDestination, { redact: config.GUARD_REDACT_LOGS });
-  // The deliberator is created before the app, and requests reach it only through the app,
-  // so `app` is always set by the time a verdict is committed.
-  let app: GuardApp | undefined;
-  const core = await createCore(config, {
-    onVerdict: (verdict) => {
-      if (app) publishVerdict(app.graphql.pubsub, verdict, app.log);
-    },
-  });
-  app = await buildApp({ config, logger, ...core });
+  const core = await createCore(config);
+  const app = await buildApp({ config, logger, ...core });
+  // Subscriptions get every verdict committed to the store, by this instance or, on a shared
+  // PostgreSQL database, by any other.
+  await core.store.watchCommitted((verdict) => publishVerdict(app.graphql.pubsub, verdict, app.log), app.log);
   return { ...core, app, logger };
 }

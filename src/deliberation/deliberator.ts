@@ -51,7 +51,7 @@ export interface DeliberatorOptions {
    * so that the store, the response and live feeds only see placeholders. Default true.
    */
   readonly redactStorage?: boolean;
-  /** Called after a verdict is committed, for live feeds; must not throw. */
+  /** Called after a verdict is committed, for example to count it in the metrics; must not throw. */
   readonly onVerdict?: (verdict: Verdict) => void;
 }
 

@@ -2,15 +2,15 @@ import type { FastifyBaseLogger } from 'fastify';
 // Mercurius is CommonJS, and Node's ESM loader cannot see its helpers as named exports.
 import mercurius, { type PubSub } from 'mercurius';
 import { GuardError } from '../api/errors.ts';
-import type { Decision, Verdict } from '../deliberation/verdict.ts';
-import type { VerdictStore } from '../store/store.ts';
+import type { Decision } from '../deliberation/verdict.ts';
+import type { CommittedVerdict, VerdictStore } from '../store/store.ts';
 import { toVerdictNode, type VerdictNode } from './verdict-node.ts';
 
 /** Pubsub topic of committed verdicts. */
 export const VERDICT_COMMITTED = 'VERDICT_COMMITTED';
 
 interface VerdictCommittedPayload {
-  readonly verdict_committed: Verdict;
+  readonly verdict_committed: CommittedVerdict;
 }
 
 interface SubscriptionFilter {
@@ -19,7 +19,7 @@ interface SubscriptionFilter {
 }
 
 /** Sends a committed verdict to every subscriber; a failed publish is logged, never thrown at the deliberator. */
-export function publishVerdict(pubsub: PubSub, verdict: Verdict, log: FastifyBaseLogger): void {
+export function publishVerdict(pubsub: PubSub, verdict: CommittedVerdict, log: FastifyBaseLogger): void {
   const payload: VerdictCommittedPayload = { verdict_committed: verdict };
   try {
     pubsub.publish({ topic: VERDICT_COMMITTED, payload });
@@ -28,7 +28,7 @@ export function publishVerdict(pubsub: PubSub, verdict: Verdict, log: FastifyBas
   }
 }
 
-function matches(verdict: Verdict, filter: SubscriptionFilter): boolean {
+function matches(verdict: CommittedVerdict, filter: SubscriptionFilter): boolean {
   if (filter.decision && verdict.decision !== filter.decision) return false;
   if (filter.constitution && verdict.constitution.id !== filter.constitution) return false;
   return true;
@@ -38,8 +38,9 @@ type SubscriptionContext = { pubsub: PubSub };
 type FilteredSubscribe = ReturnType<typeof mercurius.withFilter<VerdictCommittedPayload, unknown, SubscriptionContext, SubscriptionFilter>>;
 
 /**
- * Creates the `verdict_committed` subscription field. The payload carries the verdict only, so each
- * delivered event reads the record back to resolve `request` and `review`.
+ * Creates the `verdict_committed` subscription field. The payload carries the verdict's id,
+ * decision and constitution only, enough to filter, so each delivered event reads the whole
+ * record back.
  */
 export function verdictCommittedResolver(store: VerdictStore): {
   subscribe: FilteredSubscribe;

@@ -37,6 +37,7 @@ export function instrumentStore(store: VerdictStore, metrics: GuardMetrics): Ver
     statistics: (filter, options) => counted('statistics', () => store.statistics(filter, options)),
     factorDistributions: (filter) => counted('factor_distributions', () => store.factorDistributions(filter)),
     listBySession: (sessionIds, limitPerSession) => counted('list_by_session', () => store.listBySession(sessionIds, limitPerSession)),
+    watchCommitted: (listener, log) => store.watchCommitted(listener, log),
     ping: () => counted('ping', () => store.ping()),
     close: () => store.close(),
   };

@@ -63,4 +63,22 @@ export const PG_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX idempotency_keys_created_at ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 4,
+    // Every committed verdict notifies the instances that listen on this schema, so a live
+    // feed on one instance also shows the verdicts that another instance committed.
+    // The channel expression must stay the one PgCommitFeed listens on.
+    sql: `
+      CREATE FUNCTION guard_notify_verdict() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify(
+          left('guard_verdicts:' || TG_TABLE_SCHEMA, 63),
+          json_build_object('id', NEW.id, 'decision', NEW.decision, 'constitution', json_build_object('id', NEW.constitution_id))::text
+        );
+        RETURN NULL;
+      END;
+      $$;
+      CREATE TRIGGER verdicts_notify AFTER INSERT ON verdicts FOR EACH ROW EXECUTE FUNCTION guard_notify_verdict();
+    `,
+  },
 ];

@@ -4,7 +4,9 @@ import { verdictJson } from '../deliberation/verdict-json.ts';
 import type { DeliberationRequest } from '../deliberation/request.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
-import type { BindOutcome, IdempotencyBinding, IdempotencyKey } from './store.ts';
+import type { BindOutcome, CommitListener, IdempotencyBinding, IdempotencyKey } from './store.ts';
+import type { LogSink } from '../logger.ts';
+import { PgCommitFeed } from './pg-commit-feed.ts';
 import { filterConditions, whereSql } from './filter-sql.ts';
 import { GroupCommit } from './group-commit.ts';
 import { bindKeySql, toBinding, toBindOutcome, type BindingRow } from './idempotency-sql.ts';
@@ -140,7 +142,12 @@ export class PgVerdictStore implements VerdictStore {
   private closed = false;
   private readonly writes = new GroupCommit<StoredVerdict>((records) => this.insertBatch(records));
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private feed: PgCommitFeed | undefined;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly connectionString: string,
+  ) {}
 
   /** Connects with a pool and applies pending migrations. Rejects with StoreUnavailableError when the database is unreachable. */
   static async open(connectionString: string): Promise<PgVerdictStore> {
@@ -161,7 +168,7 @@ export class PgVerdictStore implements VerdictStore {
       await pool.end();
       throw toStoreError('migration', error);
     }
-    return new PgVerdictStore(pool);
+    return new PgVerdictStore(pool, connectionString);
   }
 
   private async query<R extends pg.QueryResultRow>(action: string, query: pg.QueryConfig): Promise<pg.QueryResult<R>> {
@@ -356,9 +363,19 @@ export class PgVerdictStore implements VerdictStore {
     }
   }
 
+  async watchCommitted(listener: CommitListener, log: LogSink): Promise<void> {
+    this.feed ??= new PgCommitFeed(this.connectionString, log);
+    try {
+      await this.feed.add(listener);
+    } catch (error) {
+      throw toStoreError('listen', error);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.feed?.close();
     await this.writes.drain();
     await this.pool.end();
   }

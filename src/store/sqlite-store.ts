@@ -3,7 +3,7 @@ import type { Verdict } from '../deliberation/verdict.ts';
 import { verdictJson } from '../deliberation/verdict-json.ts';
 import type { Review } from './review.ts';
 import { StoreUnavailableError, type StoredVerdict, type VerdictFilter, type VerdictPage, type VerdictStore } from './store.ts';
-import type { BindOutcome, IdempotencyBinding, IdempotencyKey } from './store.ts';
+import type { BindOutcome, CommitListener, IdempotencyBinding, IdempotencyKey } from './store.ts';
 import { GroupCommit } from './group-commit.ts';
 import { toBinding, toBindOutcome, type BindingRow } from './idempotency-sql.ts';
 import { BIND_KEY_SQL, openSqliteDatabase } from './sqlite-connection.ts';
@@ -82,6 +82,8 @@ export class SqliteVerdictStore implements VerdictStore {
   private readonly findKey: Database.Statement<[SqliteParams], BindingRow>;
   private readonly writer: SqliteWriter;
   private readonly writes: GroupCommit<PendingAppend, BindingRow | undefined>;
+  /** One instance owns the file, so its own commits are all there is to announce. */
+  private readonly commitListeners = new Set<CommitListener>();
 
   constructor(readonly path: string) {
     this.db = openSqliteDatabase(path);
@@ -114,12 +116,23 @@ export class SqliteVerdictStore implements VerdictStore {
 
   async append(record: StoredVerdict): Promise<void> {
     await this.writes.write({ row: verdictRow(record) });
+    this.announce(record.verdict);
   }
 
   async appendIdempotent(record: StoredVerdict, key: IdempotencyKey, liveSince: string): Promise<BindOutcome> {
     const row = verdictRow(record);
     const binding = await this.writes.write({ row, binding: bindingParams(key, row.id, liveSince) });
-    return toBindOutcome(binding!, row.id);
+    const outcome = toBindOutcome(binding!, row.id);
+    if (outcome.bound) this.announce(record.verdict);
+    return outcome;
+  }
+
+  async watchCommitted(listener: CommitListener): Promise<void> {
+    this.commitListeners.add(listener);
+  }
+
+  private announce(verdict: Verdict): void {
+    for (const listener of this.commitListeners) listener(verdict);
   }
 
   async bindIdempotencyKey(key: IdempotencyKey, verdictId: string, liveSince: string): Promise<BindOutcome> {
@@ -227,6 +240,7 @@ export class SqliteVerdictStore implements VerdictStore {
 
   /** Closes the read connection at once, so reads fail from now on, then lets the queued appends commit. */
   async close(): Promise<void> {
+    this.commitListeners.clear();
     if (this.db.open) this.db.close();
     await this.writes.drain();
     await this.writer.close();

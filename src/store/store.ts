@@ -1,8 +1,23 @@
 import { z } from 'zod';
 import { DecisionSchema, type Verdict } from '../deliberation/verdict.ts';
 import { EngineIdSchema, type DeliberationRequest } from '../deliberation/request.ts';
+import type { LogSink } from '../logger.ts';
 import type { Review } from './review.ts';
 import type { FactorDistribution, StatisticsOptions, VerdictStatistics } from './statistics.ts';
+
+/**
+ * The announcement of a committed verdict: enough fields to filter a live feed by decision and
+ * constitution. Subscribers read the whole record back by id.
+ */
+export const CommittedVerdictSchema = z.object({
+  id: z.string(),
+  decision: DecisionSchema,
+  constitution: z.object({ id: z.string() }),
+});
+export type CommittedVerdict = z.infer<typeof CommittedVerdictSchema>;
+
+/** Receives committed verdicts; see VerdictStore.watchCommitted. Must not throw. */
+export type CommitListener = (verdict: CommittedVerdict) => void;
 
 /** A verdict together with the request that produced it, as the store keeps it. */
 export interface StoredVerdict {
@@ -127,6 +142,12 @@ export interface VerdictStore {
   findIdempotencyKey(owner: string, key: string, liveSince: string): Promise<IdempotencyBinding | undefined>;
   /** Deletes the key bindings made before `createdBefore` (ISO 8601) and returns how many. */
   deleteIdempotencyKeys(createdBefore: string): Promise<number>;
+  /**
+   * Calls `listener` after each verdict commit from now on: the commits of this instance and,
+   * where several instances share the store, theirs too. Resolves once it listens. Closing the
+   * store stops it. `log` receives the failures of the feed itself, such as a lost connection.
+   */
+  watchCommitted(listener: CommitListener, log: LogSink): Promise<void>;
   /** Throws StoreUnavailableError when the store cannot be used. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,10 +1,9 @@
 import Database from 'better-sqlite3';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { burstStep, expectBurstStored, sendBurst, type StoredBurstRow } from '../helpers/burst.ts';
-import { deliberateOverHttp } from '../graphql/helpers.ts';
-import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
+import { SUBSCRIPTION_DRAIN_MS, subscribeToCommits, subscriptionClient, warmUp } from '../helpers/commit-subscription.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
 
 let service: TestService;
 let baseUrl: string;
@@ -13,81 +12,19 @@ let client: Client;
 beforeAll(async () => {
   service = await startTestService();
   baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
-  client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+  client = subscriptionClient(baseUrl);
 });
 afterAll(async () => {
   await client?.dispose();
   await service.stop();
 });
 
-/** Upper bound for the subscription to catch up after the last response; a bound, not a timing assert. */
-const SUBSCRIPTION_DRAIN_MS = 30_000;
-
-/** Collects every `verdict_committed` event of one subscription, with the errors it reports. */
-function subscribeToCommits(client: Client) {
-  const ids: string[] = [];
-  const errors: unknown[] = [];
-  const waiters: Array<{ condition: () => boolean; resolve: () => void }> = [];
-  const settle = () => {
-    for (const waiter of waiters.filter((entry) => entry.condition())) {
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  };
-  const unsubscribe = client.subscribe<{ verdict_committed: { id: string } }>(
-    { query: 'subscription { verdict_committed { id } }' },
-    {
-      next: (event) => {
-        if (event.errors) errors.push(...event.errors);
-        if (event.data) ids.push(event.data.verdict_committed.id);
-        settle();
-      },
-      error: (error) => errors.push(error),
-      complete: () => undefined,
-    },
-  );
-  return {
-    ids,
-    errors,
-    unsubscribe,
-    /** Resolves once `condition` is true after an event, or after `timeoutMs` in any case. */
-    async until(condition: () => boolean, timeoutMs: number): Promise<void> {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        waiters.push({
-          condition,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-        settle();
-      });
-    },
-  };
-}
-
-/**
- * Posts deliberations until the subscription delivers one of them, and returns their ids.
- * graphql-transport-ws acknowledges no subscribe message, so a delivered event is the only
- * sign that the server has registered the subscription. Verdicts committed before then never reach it.
- */
-async function warmUp(subscription: ReturnType<typeof subscribeToCommits>): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (let attempt = 0; attempt < 50 && subscription.ids.length === 0; attempt += 1) {
-    ids.add((await deliberateOverHttp(baseUrl, requestBody('git status', 'Show me the repo state'))).id);
-    await subscription.until(() => subscription.ids.length > 0, 200);
-  }
-  expect(subscription.ids.length).toBeGreaterThan(0);
-  return ids;
-}
-
 describe('concurrency: write contention and cross-talk', () => {
   // 800 deliberations over HTTP can take longer than the default 30 s test timeout on a busy machine.
   it('stores every verdict once, for the request it answered', { timeout: 180_000 }, async () => {
     const burst = burstStep();
     const subscription = subscribeToCommits(client);
-    const warmUpIds = await warmUp(subscription);
+    const warmUpIds = await warmUp(subscription, baseUrl);
     const burstEvents = () => subscription.ids.filter((id) => !warmUpIds.has(id));
 
     // An export read while the burst runs must only ever contain whole NDJSON lines. It starts

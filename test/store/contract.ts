@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeliberationRequest } from '../../src/deliberation/request.ts';
 import { createVerdictId } from '../../src/deliberation/verdict-id.ts';
 import { FACTOR_IDS, type Decision, type Verdict } from '../../src/deliberation/verdict.ts';
-import type { IdempotencyKey, StoredVerdict, VerdictStore } from '../../src/store/store.ts';
+import type { CommittedVerdict, IdempotencyKey, StoredVerdict, VerdictStore } from '../../src/store/store.ts';
+import pino from 'pino';
 
 /** Builds a schema-valid stored verdict without running an engine. */
 export function makeRecord(decision: Decision, tool: string, createdAt: Date, constitution = 'default'): StoredVerdict {
@@ -58,6 +59,27 @@ export function describeStoreContract(name: string, open: () => Promise<VerdictS
       const record = makeRecord('allow', 'Bash', new Date('2026-12-01T10:00:00Z'));
       await store.append(record);
       await expect(store.append(record)).rejects.toThrow();
+    });
+
+    it('announces each committed verdict once', async () => {
+      const announced: CommittedVerdict[] = [];
+      await store.watchCommitted((verdict) => announced.push(verdict), pino({ level: 'silent' }));
+      const records = [makeRecord('deny', 'Bash', new Date()), makeRecord('allow', 'Write', new Date(), 'payments')];
+      await Promise.all(records.map((record) => store.append(record)));
+      await expect(store.append(records[0]!)).rejects.toThrow();
+      await store.appendIdempotent(makeRecord('escalate', 'Bash', new Date()), makeKey('k-announce', new Date()), new Date(0).toISOString());
+
+      // PostgreSQL delivers the announcements as notifications, after the commits.
+      await expect.poll(() => announced.length, { timeout: 5_000 }).toBe(3);
+      const byId = new Map(announced.map((verdict) => [verdict.id, verdict]));
+      expect(byId.size).toBe(3);
+      for (const record of records) {
+        expect(byId.get(record.verdict.id)).toMatchObject({
+          id: record.verdict.id,
+          decision: record.verdict.decision,
+          constitution: { id: record.verdict.constitution.id },
+        });
+      }
     });
 
     it('fails only the duplicate among concurrent appends', async () => {
