@@ -38,10 +38,11 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (app, { config, 
     if (!GRAPHQL_PATHS.some((path) => route.url.startsWith(path))) return;
     route.schema = { ...route.schema, hide: true };
     // /graphql checks scopes per operation, and its websocket authenticates in connection_init
-    // (see connection-auth.ts); the GraphiQL page itself needs `read`.
+    // (see connection-auth.ts). The GraphiQL page and its files carry no data, and a browser
+    // cannot send a key to load them, so they are public; its queries go to /graphql.
     route.config = route.url.startsWith('/graphql')
       ? { ...route.config, scopeCheckedInHandler: true, websocketKeyAfterUpgrade: true }
-      : { ...route.config, scope: 'read' };
+      : { ...route.config, public: true };
   });
 
   await app.register(mercurius, {

@@ -32,6 +32,11 @@ afterAll(async () => {
 });
 
 describe('GraphQL scopes', () => {
+  it('serves the GraphiQL page without a key', async () => {
+    const page = await request(service.app.server).get('/graphiql').expect(200);
+    expect(page.headers['content-type']).toContain('text/html');
+  });
+
   it('rejects a request without a key', async () => {
     const response = await graphql({ query: QUERY });
     // Mercurius formats errors from the route's hooks as GraphQL errors.
