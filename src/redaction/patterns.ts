@@ -84,6 +84,9 @@ function isAssignedValue(value: string, match: RegExpMatchArray): boolean {
   return /\d/.test(value) ? value.length >= 6 : value.length >= 12;
 }
 
+/** The patterns of secrets only, without personal data. */
+export const SECRET_PATTERNS = SENSITIVE_PATTERNS.filter((rule) => rule.category === 'secret');
+
 /**
  * Field names whose string value is a credential whatever it looks like, for JSON tool inputs
  * such as `{"aws_secret_access_key": "..."}`. Matched against the lower-cased key.

@@ -1,5 +1,5 @@
 import { isKnownClean, rememberClean } from './clean-text-cache.ts';
-import { credentialKindOfKey, isAssignmentName, PLACEHOLDER, SENSITIVE_PATTERNS, type SensitiveCategory, type SensitivePattern } from './patterns.ts';
+import { credentialKindOfKey, isAssignmentName, PLACEHOLDER, SECRET_PATTERNS, SENSITIVE_PATTERNS, type SensitiveCategory, type SensitivePattern } from './patterns.ts';
 
 /** Shortest prefix of a known value that is still replaced where a text was cut off, for example `ghp_EXAM…`. */
 const MIN_PREFIX = 8;
@@ -17,6 +17,9 @@ export class Redactor {
   private known: Array<[string, string]> = [];
   private readonly perKind = new Map<string, number>();
 
+  /** @param patterns the patterns to apply; every kind of secret and personal data by default */
+  constructor(private readonly patterns: readonly SensitivePattern[] = SENSITIVE_PATTERNS) {}
+
   /** Distinct values replaced, by kind. */
   get counts(): ReadonlyMap<string, number> {
     return this.perKind;
@@ -27,7 +30,7 @@ export class Redactor {
     if (text.length === 0 || WHOLE_PLACEHOLDER.test(text)) return text;
     let output = this.replaceKnown(text);
     const knownBefore = this.known.length;
-    for (const rule of SENSITIVE_PATTERNS) output = this.replacePattern(output, rule);
+    for (const rule of this.patterns) output = this.replacePattern(output, rule);
     // A value found by context (a key name, an assignment) may also appear bare elsewhere in the text.
     return this.known.length > knownBefore ? this.replaceKnown(output) : output;
   }
@@ -145,6 +148,16 @@ export class Redactor {
     this.known.sort((left, right) => right[0].length - left[0].length);
     return placeholder;
   }
+}
+
+/**
+ * Replaces the secrets in one text with `[REDACTED:kind]` placeholders and leaves personal
+ * data, so that a quote in a verdict's evidence never repeats a credential, whether or not
+ * storage redaction is on. The kinds are those the storage redaction writes.
+ */
+export function redactSecretsInText(text: string): string {
+  if (isKnownClean(text)) return text;
+  return new Redactor(SECRET_PATTERNS).redactText(text);
 }
 
 /**

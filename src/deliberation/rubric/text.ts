@@ -1,35 +1,19 @@
+import { redactSecretsInText } from '../../redaction/redactor.ts';
+
 /** Maximum length of a text quoted in evidence or the trace. */
 const MAX_QUOTE = 160;
 
-/** Secret-looking values that must never be quoted, with the placeholder that replaces them. */
-const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[REDACTED:private_key]'],
-  [/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, '[REDACTED:aws_access_key]'],
-  [/\bgh[pousr]_[A-Za-z0-9]{20,}\b/g, '[REDACTED:github_token]'],
-  [/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, '[REDACTED:slack_token]'],
-  [/\bsk-[A-Za-z0-9_-]{20,}\b/g, '[REDACTED:api_key]'],
-  // The lookbehind starts a scheme only at the start of a run, which keeps the scan linear.
-  [/(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+:[^\s@/]+@/gi, '[REDACTED:url_credentials]@'],
-  [/\b((?:password|passwd|pwd|secret|token|api[_-]?key)\s*[=:]\s*)["']?[^\s"',;]+/gi, '$1[REDACTED:secret]'],
-];
-
-/** Replaces secret-looking values with typed placeholders. */
-export function redactSecrets(text: string): string {
-  let output = text;
-  for (const [pattern, placeholder] of SECRET_PATTERNS) output = output.replace(pattern, placeholder);
-  return output;
-}
-
 /**
- * Characters kept past the quote length before redacting: every secret pattern above is
- * shorter, so a secret that starts inside the quote is still whole when it is redacted.
+ * Characters kept past the quote length before redacting, so a secret that starts inside the
+ * quote is still whole when it is redacted. A longer private key is cut, and the private key
+ * pattern also matches a key cut before its END line.
  */
 const REDACTION_MARGIN = 512;
 
 /** Redacts secrets, collapses whitespace and shortens a text for evidence or the trace. */
 export function quote(text: string, max = MAX_QUOTE): string {
   // Cutting before redacting keeps the cost independent of the text's length.
-  const flat = redactSecrets(text.slice(0, max * 4 + REDACTION_MARGIN)).replace(/\s+/g, ' ').trim();
+  const flat = redactSecretsInText(text.slice(0, max * 4 + REDACTION_MARGIN)).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 

@@ -1,7 +1,7 @@
 import { credentialKindOfKey } from '../../../redaction/patterns.ts';
 import type { Evidence } from '../../verdict.ts';
 import type { Observation } from '../observation.ts';
-import { redactSecrets } from '../text.ts';
+import { redactSecretsInText } from '../../../redaction/redactor.ts';
 import { structuralObservation, type DetectorInput } from './detector.ts';
 
 /** Field names that hold a credential. */
@@ -16,7 +16,7 @@ export function detectCredentials(input: DetectorInput): Observation[] {
   for (const leaf of input.action.leaves) {
     if (!leaf.judged || leaf.text.trim() === '') continue;
     const field = CREDENTIAL_FIELD.test(leaf.key);
-    const redacted = redactSecrets(leaf.text);
+    const redacted = redactSecretsInText(leaf.text);
     const secretValue = redacted !== leaf.text && redacted.includes('[REDACTED:');
     // The placeholder names the kind as the storage redaction does, for example aws_secret_key.
     if (field || secretValue) evidence.push({ path: leaf.path, raw: field ? `[REDACTED:${credentialKindOfKey(leaf.key) ?? 'secret'}]` : redacted.slice(0, 80) });
