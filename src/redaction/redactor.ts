@@ -152,8 +152,9 @@ export class Redactor {
 
 /**
  * Replaces the secrets in one text with `[REDACTED:kind]` placeholders and leaves personal
- * data, so that a quote in a verdict's evidence never repeats a credential, whether or not
- * storage redaction is on. The kinds are those the storage redaction writes.
+ * data, so that a quote in a verdict's evidence does not repeat a credential that the
+ * patterns recognise, whether or not storage redaction is on. The kinds are those the
+ * storage redaction writes.
  */
 export function redactSecretsInText(text: string): string {
   if (isKnownClean(text)) return text;
