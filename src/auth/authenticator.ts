@@ -57,6 +57,12 @@ export class Authenticator {
     return (await this.keys.countActive()) === 0;
   }
 
+  /** Returns whether the key with this id exists and is not revoked. */
+  async isKeyActive(keyId: string): Promise<boolean> {
+    const record = await this.keys.find(keyId);
+    return record !== undefined && !record.revokedAt;
+  }
+
   /** Returns the principal for a presented key (or none), or throws AuthenticationError. */
   async authenticate(token: string | undefined): Promise<Principal> {
     if (this.mode === 'off' && this.loopback) return OPEN_PRINCIPAL;

@@ -39,6 +39,11 @@ export const ConfigSchema = z.object({
    * `on` always enforces them; `off` never does and is accepted only on a loopback HOST.
    */
   GUARD_AUTH: z.enum(['auto', 'on', 'off']).default('auto'),
+  /**
+   * Milliseconds a GraphQL subscription trusts its API key before it checks the key again, so
+   * a revoked key stops receiving verdicts within this time. 0 checks on every event.
+   */
+  GUARD_KEY_RECHECK_MS: z.coerce.number().int().min(0).default(5000),
   /** Database of the API keys. Defaults to DATABASE_URL, where they get a table of their own. */
   GUARD_KEYS_DATABASE_URL: z
     .string()

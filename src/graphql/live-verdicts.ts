@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 // Mercurius is CommonJS, and Node's ESM loader cannot see its helpers as named exports.
-import mercurius, { type PubSub } from 'mercurius';
+import mercurius, { type MercuriusContext, type PubSub } from 'mercurius';
 import { GuardError } from '../api/errors.ts';
 import type { Decision } from '../deliberation/verdict.ts';
 import type { CommittedVerdict, VerdictStore } from '../store/store.ts';
@@ -44,14 +44,16 @@ type FilteredSubscribe = ReturnType<typeof mercurius.withFilter<VerdictCommitted
  */
 export function verdictCommittedResolver(store: VerdictStore): {
   subscribe: FilteredSubscribe;
-  resolve: (payload: VerdictCommittedPayload) => Promise<VerdictNode>;
+  resolve: (payload: VerdictCommittedPayload, args: unknown, context: MercuriusContext) => Promise<VerdictNode>;
 } {
   return {
     subscribe: mercurius.withFilter<VerdictCommittedPayload, unknown, SubscriptionContext, SubscriptionFilter>(
       (_root, _args, { pubsub }) => pubsub.subscribe(VERDICT_COMMITTED),
       (payload, args) => matches(payload.verdict_committed, args),
     ),
-    resolve: async (payload: VerdictCommittedPayload): Promise<VerdictNode> => {
+    resolve: async (payload: VerdictCommittedPayload, _args: unknown, context: MercuriusContext): Promise<VerdictNode> => {
+      // The connection authenticated once, so a key revoked since then must stop it here.
+      await context.app.assertKeyActive(context.principal);
       const { id } = payload.verdict_committed;
       const record = await store.get(id);
       // Verdicts are published after their commit and never deleted, so this is a store fault.

@@ -5,6 +5,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseApiKey } from '../../src/auth/api-key.ts';
+import { SqliteKeyStore } from '../../src/store/sqlite-key-store.ts';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 import { createKey } from '../hardening/keys.ts';
 import { deliberateOverHttp, subscriberCount, waitForSubscribers } from './helpers.ts';
@@ -17,7 +18,8 @@ const clients: Client[] = [];
 const SUBSCRIPTION = 'subscription { verdict_committed { id decision } }';
 
 beforeAll(async () => {
-  service = await startTestService();
+  // Every event checks the key again, so a revocation shows on the next verdict.
+  service = await startTestService({ GUARD_KEY_RECHECK_MS: '0' });
   baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
   for (const scope of ['deliberate', 'read'] as const) {
     keys[scope] = await createKey(service.databaseFile, `${scope}-holder`, [scope]);
@@ -78,6 +80,27 @@ function deliberate(command: string): Promise<{ id: string }> {
 }
 
 describe('subscription authentication', () => {
+  it('stops streaming once its key is revoked', async () => {
+    const token = await createKey(service.databaseFile, 'revoked-later', ['read']);
+    const events: Array<{ data?: { verdict_committed: { id: string } | null } | null; errors?: ReadonlyArray<{ extensions?: { code?: string } }> }> = [];
+    connect({ authorization: `Bearer ${token}` }).subscribe<{ verdict_committed: { id: string } | null }>(
+      { query: SUBSCRIPTION },
+      { next: (event) => events.push(event), error: () => undefined, complete: () => undefined },
+    );
+    await waitForSubscribers(service, 1);
+    const before = await deliberate('git status');
+    await expect.poll(() => events.length).toBe(1);
+    expect(events[0]?.data?.verdict_committed?.id).toBe(before.id);
+
+    const keyStore = new SqliteKeyStore(service.databaseFile);
+    expect(await keyStore.revoke(parseApiKey(token)!.id)).toBe(true);
+    await keyStore.close();
+    await deliberate('git log');
+    await expect.poll(() => events.length).toBe(2);
+    expect(events[1]?.data?.verdict_committed ?? null).toBeNull();
+    expect(events[1]?.errors?.[0]?.extensions?.code).toBe('GUARD_ERR_UNAUTHENTICATED');
+  });
+
   it('streams verdicts to a read key sent in connection_init', async () => {
     const live = subscribe(connect({ authorization: `Bearer ${keys.read}` }));
     await waitForSubscribers(service, 1);

@@ -36,6 +36,12 @@ declare module 'fastify' {
      * the service runs open) and for a malformed, unknown or revoked one.
      */
     authenticateKey(key: string | undefined): Promise<Principal>;
+    /**
+     * Throws GUARD_ERR_UNAUTHENTICATED when the principal's key was revoked since it was
+     * authenticated. A key found active is trusted for GUARD_KEY_RECHECK_MS. Long-lived
+     * connections (GraphQL subscriptions) call it, because they authenticate only once.
+     */
+    assertKeyActive(principal: Principal | null): Promise<void>;
   }
 }
 
@@ -89,6 +95,25 @@ async function authPlugin(app: FastifyInstance, { config, metrics }: { config: C
   app.decorate('requireScope', (request: FastifyRequest, scope: Scope) => {
     if (!request.principal) throw new GuardError('GUARD_ERR_UNAUTHENTICATED', `${describeRoute(request)} is public and carries no principal to hold the scope "${scope}"`);
     if (!hasScope(request.principal, scope)) throw forbidden(request, request.principal, scope);
+  });
+
+  // Key id to the time until which the key counts as active without another lookup.
+  const activeUntil = new Map<string, number>();
+  app.decorate('assertKeyActive', async (principal: Principal | null) => {
+    if (!principal || (activeUntil.get(principal.keyId) ?? 0) > Date.now()) return;
+    // An open connection stays open only while the service runs open, as for HTTP requests.
+    const open = principal === OPEN_PRINCIPAL;
+    if (open ? await authenticator.isOpen() : await authenticator.isKeyActive(principal.keyId)) {
+      activeUntil.set(principal.keyId, Date.now() + config.GUARD_KEY_RECHECK_MS);
+      return;
+    }
+    activeUntil.delete(principal.keyId);
+    throw new GuardError(
+      'GUARD_ERR_UNAUTHENTICATED',
+      open
+        ? 'the service requires API keys since this connection opened; reconnect with a key'
+        : `the API key "${principal.keyId}" was revoked after this connection authenticated; reconnect with an active key`,
+    );
   });
 
   app.decorate('authenticateKey', async (key: string | undefined) => {
