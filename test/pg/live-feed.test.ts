@@ -22,7 +22,7 @@ afterAll(async () => {
   await schema?.drop();
 });
 
-/** The server process ids of the connections that listen on this schema's channel. */
+/** Returns the server process ids of the connections that listen on this schema's channel. */
 async function listeningBackends(): Promise<number[]> {
   const result = await schema.query<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity WHERE application_name = 'deliberation-guard commit feed' AND query = $1`,
@@ -32,7 +32,7 @@ async function listeningBackends(): Promise<number[]> {
 }
 
 describe('live verdict feed on PostgreSQL', () => {
-  it('listens again after its connection is terminated', { timeout: 60_000 }, async () => {
+  it('listens again after a terminated connection', { timeout: 60_000 }, async () => {
     const subscription = subscribeToCommits(client);
     await warmUp(subscription, baseUrl);
     const [listener] = await listeningBackends();
