@@ -70,3 +70,22 @@ export async function warmUp(subscription: ReturnType<typeof subscribeToCommits>
   expect(subscription.ids.length).toBeGreaterThan(0);
   return ids;
 }
+
+/**
+ * Waits until the subscription has delivered an event for each of `ids`, then checks that it
+ * delivered exactly those, once each, without errors, and ends it. `events` returns the ids
+ * delivered so far that count, for example without the warm-up verdicts.
+ */
+export async function expectOneEventPerVerdict(
+  subscription: ReturnType<typeof subscribeToCommits>,
+  events: () => string[],
+  ids: ReadonlyArray<string | undefined>,
+): Promise<void> {
+  await subscription.until(() => events().length >= ids.length, SUBSCRIPTION_DRAIN_MS);
+  subscription.unsubscribe();
+  const delivered = events();
+  expect(subscription.errors).toEqual([]);
+  expect(delivered).toHaveLength(ids.length);
+  expect(new Set(delivered).size).toBe(ids.length);
+  expect([...delivered].sort()).toEqual([...ids].sort());
+}
