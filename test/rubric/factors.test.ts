@@ -158,3 +158,15 @@ describe('domain constitutions', () => {
     expect(verdict.decision).toBe('deny');
   });
 });
+
+describe('factor evidence', () => {
+  it('lists each entry once', () => {
+    // Two destructive signals and the project-scope finding all point at the same command.
+    const verdict = judge(bash('rm -rf ./build', 'Clean the build folder'));
+    for (const assessment of verdict.factors) {
+      const keys = assessment.evidence.map((entry) => JSON.stringify(entry));
+      expect(new Set(keys).size, assessment.id).toBe(keys.length);
+    }
+    expect(verdict.factors.find((assessment) => assessment.id === 'severity')?.evidence).toEqual([{ path: 'action.input.command', raw: 'rm -rf ./build' }]);
+  });
+});

@@ -68,6 +68,17 @@ function weightedMean(scores: ReadonlyMap<FactorId, number>, ids: readonly Facto
   return weights === 0 ? 0 : total / weights;
 }
 
+/** Drops repeats of an evidence entry, as when two observations point at the same field. */
+function distinctEvidence(entries: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    const key = JSON.stringify([entry.path, entry.source, entry.raw, entry.normalized]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * Maps the observations to the eight factor scores and a benefit score, then to risk. Positive
  * effects combine like independent causes (1 - product of 1 - effect); negative effects then
@@ -81,7 +92,7 @@ export function weigh(observations: readonly Observation[], spec: Constitution):
     const base = config.factor_base[id] ?? 0;
     const { score, ranked } = scoreFactor(id, observations, base);
     scores.set(id, score);
-    const evidence: Evidence[] = ranked.flatMap((observation) => observation.evidence).slice(0, 4);
+    const evidence = distinctEvidence(ranked.flatMap((observation) => observation.evidence)).slice(0, 4);
     return { id, score, rationale: describeFactor(id, score, base, ranked), evidence };
   });
 
