@@ -43,9 +43,10 @@ function syntheticRow(index: number, ref: Verdict['constitution']): Row {
 }
 
 /**
- * Where the verdicts live. `create` makes an empty store through the store's own migrations, and
- * `insert` writes one batch of rows in one transaction. The store's own append commits every row
- * alone, which would take hours for a million rows.
+ * The store that the benchmark fills and exports from. `create` makes an empty store through
+ * the store's own migrations, and `insert` writes one batch of 10,000 rows in one transaction.
+ * The store's own append makes a durable commit for each group of concurrent requests, which
+ * would take hours for a million rows written one after another.
  */
 interface Backend {
   /** DATABASE_URL for the harvest CLI. */

@@ -24,9 +24,9 @@ const GOAL_MAX_P99_MS = 20;
 
 /**
  * Two requests sent in turn on each connection: one the rubric engine denies, one it allows.
- * Each request carries a number of its own in the command, so no two verdicts are alike and
- * nothing that depends on repeated input (such as the redaction's cache of clean strings)
- * makes the service look faster than it is on real traffic.
+ * Each request carries a number of its own in the command, so no two verdicts are alike. A
+ * cache keyed on input, such as the redaction's cache of clean strings, therefore cannot make
+ * the service look faster than it is on real traffic.
  */
 const BODIES = [
   (n: number) => ({

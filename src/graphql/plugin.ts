@@ -38,8 +38,8 @@ const graphqlPlugin: FastifyPluginAsync<GraphqlOptions> = async (app, { config, 
     if (!GRAPHQL_PATHS.some((path) => route.url.startsWith(path))) return;
     route.schema = { ...route.schema, hide: true };
     // /graphql checks scopes per operation, and its websocket authenticates in connection_init
-    // (see connection-auth.ts). The GraphiQL page and its files carry no data, and a browser
-    // cannot send a key to load them, so they are public; its queries go to /graphql.
+    // (see connection-auth.ts). The GraphiQL page and its files are public, because they carry
+    // no data and a browser cannot send a key to load them. Its queries go to /graphql.
     route.config = route.url.startsWith('/graphql')
       ? { ...route.config, scopeCheckedInHandler: true, websocketKeyAfterUpgrade: true }
       : { ...route.config, public: true };

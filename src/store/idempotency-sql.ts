@@ -15,8 +15,8 @@ export interface BindKeyPlaceholders {
  * inserted. An existing binding older than `liveSince` has expired and takes the new values. A
  * live one keeps its values. RETURNING always yields the row as it is afterwards, so the
  * caller compares its verdict id to learn which binding won. In PostgreSQL a concurrent insert of
- * the same key waits for the first transaction to end and then takes the conflict branch, so
- * there is no gap between a failed insert and a read in which a cleanup could delete the row.
+ * the same key waits for the first transaction to end and then takes the conflict branch. So
+ * no cleanup can delete the row between a failed insert and a later read.
  */
 export function bindKeySql(p: BindKeyPlaceholders): string {
   const expired = `bound.created_at < ${p.liveSince}`;

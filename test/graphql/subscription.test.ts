@@ -1,6 +1,6 @@
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { subscriptionClient } from '../helpers/commit-subscription.ts';
 import { requestBody, startTestService, type TestService } from '../helpers/service.ts';
 import { deliberateOverHttp, waitForSubscribers } from './helpers.ts';
 
@@ -11,7 +11,7 @@ let client: Client;
 beforeAll(async () => {
   service = await startTestService();
   baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
-  client = createClient({ url: `${baseUrl.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0 });
+  client = subscriptionClient(baseUrl);
 });
 afterAll(async () => {
   await client.dispose();

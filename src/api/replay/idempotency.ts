@@ -37,10 +37,10 @@ function keyReusedError(): GuardError {
 }
 
 /**
- * Resolves a request that carries an Idempotency-Key to its verdict. The store keeps each key bound to the
- * verdict it produced, written in the same transaction as the verdict, so a retry on any
- * instance sharing the database, or after a restart, gets the stored verdict back and no second
- * verdict is committed. Of two instances racing on one key, the one that commits second stores
+ * Resolves a request that carries an Idempotency-Key to its verdict. The store binds each key
+ * to the verdict it produced, in the same transaction that commits the verdict. A retry on any
+ * instance sharing the database, or after a restart, therefore gets the stored verdict back,
+ * and no second verdict is committed. Of two instances racing on one key, the one that commits second stores
  * nothing and returns the first one's verdict. Bindings expire `ttlMs` after they were made.
  *
  * Within one process, a retry that arrives while the first request still runs waits for it
