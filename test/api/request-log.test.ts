@@ -22,7 +22,7 @@ describe('request logging', () => {
     expect(warnings.map((warning) => `${warning.name}: ${warning.message}`)).toEqual([]);
   });
 
-  it('writes one line per request, when it completes, with the status and the route', async () => {
+  it('logs one completed line per request', async () => {
     const before = service.logLines.length;
     const response = await request(service.app.server).post('/v1/deliberations').send(requestBody('ls -la', 'List the files here'));
     expect(response.status).toBe(200);
