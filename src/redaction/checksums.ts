@@ -15,6 +15,17 @@ export function passesLuhn(value: string): boolean {
   return sum % 10 === 0;
 }
 
+/**
+ * Checks that a JSON number reads as a payment card number: 13 to 16 digits (a safe integer
+ * has at most 16), a first digit from 2 to 6 as card issuers use, and a valid Luhn check digit.
+ * The first digit keeps millisecond timestamps, which start with 1 until 2033, from matching.
+ */
+export function isCardNumberValue(value: number): boolean {
+  if (!Number.isSafeInteger(value) || value < 1e12) return false;
+  const digits = String(value);
+  return /^[2-6]/.test(digits) && passesLuhn(digits);
+}
+
 /** IBAN check digits (ISO 13616): move the first four characters to the end, letters to numbers, mod 97 is 1. */
 export function passesIbanCheck(value: string): boolean {
   const iban = value.replace(/ /g, '').toUpperCase();

@@ -1,3 +1,4 @@
+import { isCardNumberValue } from './checksums.ts';
 import { isKnownClean, rememberClean } from './clean-text-cache.ts';
 import { credentialKindOfKey, isAssignmentName, PLACEHOLDER, SECRET_PATTERNS, SENSITIVE_PATTERNS, type SensitiveCategory, type SensitivePattern } from './patterns.ts';
 
@@ -43,7 +44,7 @@ export class Redactor {
    * A value with nothing to redact is returned as it is, not copied.
    */
   redactValue<T>(value: T): T {
-    const fields = this.replaceCredentialFields(value);
+    const fields = this.replaceWholeValues(value);
     // Values found earlier in the record may hide in any string, so only a record without them skips known-clean strings.
     if (this.known.length === 0 && scanUnknownParts(fields)) return fields;
     const text = JSON.stringify(fields);
@@ -72,18 +73,23 @@ export class Redactor {
     return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([name, child]) => [name, this.redactStrings(child)])) as T;
   }
 
-  /** Replaces the values of credential fields. Only the objects and arrays on the path to a replaced value are copied. */
-  private replaceCredentialFields<T>(value: T, key?: string): T {
+  /**
+   * Replaces whole scalar values: those of credential fields, and JSON numbers that are card
+   * numbers. A number must be replaced here, because a placeholder in its place in serialized
+   * JSON would be unquoted. Only the objects and arrays on the path to a replaced value are copied.
+   */
+  private replaceWholeValues<T>(value: T, key?: string): T {
     if (typeof value === 'string' || typeof value === 'number') {
       const kind = key === undefined ? undefined : credentialKindOfKey(key);
       const text = String(value);
-      if (kind === undefined || text.trim() === '' || WHOLE_PLACEHOLDER.test(text)) return value;
-      return this.placeholderFor(kind, 'secret', text) as T;
+      if (kind !== undefined && text.trim() !== '' && !WHOLE_PLACEHOLDER.test(text)) return this.placeholderFor(kind, 'secret', text) as T;
+      if (typeof value === 'number' && isCardNumberValue(value)) return this.placeholderFor('card_number', 'personal', text) as T;
+      return value;
     }
     if (Array.isArray(value)) {
       let copy: unknown[] | undefined;
       value.forEach((item, index) => {
-        const replaced = this.replaceCredentialFields(item, key);
+        const replaced = this.replaceWholeValues(item, key);
         if (replaced === item) return;
         copy ??= [...value];
         copy[index] = replaced;
@@ -95,7 +101,7 @@ export class Redactor {
     const record = value as Record<string, unknown>;
     for (const name of Object.keys(record)) {
       const child = record[name];
-      const replaced = this.replaceCredentialFields(child, name);
+      const replaced = this.replaceWholeValues(child, name);
       if (replaced === child) continue;
       copy ??= { ...record };
       copy[name] = replaced;

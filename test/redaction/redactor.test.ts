@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { passesIbanCheck, passesLuhn } from '../../src/redaction/checksums.ts';
+import { isCardNumberValue, passesIbanCheck, passesLuhn } from '../../src/redaction/checksums.ts';
 import { redactLogLine, redactStoredVerdict } from '../../src/redaction/record.ts';
 import { countPlaceholders, Redactor } from '../../src/redaction/redactor.ts';
 import { HARMLESS_TEXTS, SENSITIVE_SAMPLES } from './corpus.ts';
@@ -74,6 +74,43 @@ describe('checksums', () => {
     ['DE89 3704 0044 0532 0130 00', true],
     ['DE89 3704 0044 0532 0130 01', false],
   ])('IBAN check of %s is %s', (value, valid) => expect(passesIbanCheck(value)).toBe(valid));
+
+  it.each([
+    [4111111111111111, true],
+    [5555555555554444, true],
+    [378282246310005, true],
+    [4111111111111112, false],
+    [1796431080017, false],
+    [1234567812345670, false],
+    [4111111111111111.5, false],
+  ])('card number value %s is %s', (value, valid) => expect(isCardNumberValue(value)).toBe(valid));
+});
+
+describe('Redactor on JSON numbers', () => {
+  it('replaces a card number given as a number', () => {
+    const redacted = new Redactor().redactValue({ payment: { number: 4111111111111111, expiry: '12/29' }, amount: 120 });
+    expect(redacted).toEqual({ payment: { number: '[CARD_NUMBER_1]', expiry: '12/29' }, amount: 120 });
+  });
+
+  it('gives the number and its text one placeholder', () => {
+    const redacted = new Redactor().redactValue({ card: 4111111111111111, note: 'charge 4111 1111 1111 1111 and 4111111111111111' });
+    expect(redacted.card).toBe('[CARD_NUMBER_1]');
+    expect(redacted.note).toBe('charge [CARD_NUMBER_2] and [CARD_NUMBER_1]');
+  });
+
+  it('keeps timestamps and other numbers', () => {
+    const value = { time: 1796431080017, count: 4111, risk: 0.42, order_id: 9007199254740991 };
+    expect(new Redactor().redactValue(value)).toBe(value);
+  });
+
+  it('redacts card numbers in records and logs', () => {
+    const record = {
+      request: { action: { tool: 'charge_card', input: { card_number: 5555555555554444, amount: 20 } } },
+      verdict: { id: 'vrd_01JABCDEF0123456789ABCDEFG', created_at: '2026-12-04T20:00:00.000Z', constitution: { id: 'default' }, trace: [] },
+    } as never;
+    expect(JSON.stringify(redactStoredVerdict(record).request)).not.toContain('5555555555554444');
+    expect(redactLogLine(JSON.stringify({ level: 30, time: 1796431080017, input: { card_number: 5555555555554444 } }))).not.toContain('5555555555554444');
+  });
 });
 
 describe('record and log redaction', () => {
