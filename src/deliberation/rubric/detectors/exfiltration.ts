@@ -4,8 +4,9 @@ import { quote } from '../text.ts';
 import { judgedLeaves, structuralObservation, type DetectorInput } from './detector.ts';
 import { extractTargets, hostOf, isLocalHost } from './targets.ts';
 
-/** Shell words that send data out: uploads, posts, copies to another machine. */
-const UPLOAD = /\b(?:curl\b[^\n|;]*(?:-d\b|--data|-F\b|--form|-T\b|--upload-file|-X\s*(?:POST|PUT))|wget\b[^\n|;]*--post|scp\b|rsync\b[^\n]*:|nc\b|ncat\b|requests\.(?:post|put)|fetch\([^)]*method)/i;
+/** Shell words that send data out: uploads, posts, copies to another machine or to cloud storage. */
+const UPLOAD =
+  /\b(?:curl\b[^\n|;]*(?:-d\b|--data|-F\b|--form|-T\b|--upload-file|-X\s*(?:POST|PUT))|wget\b[^\n|;]*--post|scp\b|rsync\b[^\n]*:|nc\b|ncat\b|requests\.(?:post|put)|fetch\([^)]*method|aws\s+s3\s+(?:cp|sync|mv)\b[^\n]*\bs3:\/\/|gsutil\s+(?:-m\s+)?(?:cp|rsync|mv)\b[^\n]*\bgs:\/\/|rclone\s+(?:copy|sync|move)\b|az\s+storage\s+blob\s+upload)/i;
 
 /**
  * Finds sensitive data leaving for somewhere outside: credentials or personal data in an
