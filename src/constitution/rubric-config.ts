@@ -76,6 +76,10 @@ export const ConditionSchema = z.strictObject({
   all: z.array(z.string()).default([]).describe('Finding kinds or signal ids that must all be present'),
   any: z.array(z.string()).default([]).describe('Finding kinds or signal ids of which one must be present'),
   none: z.array(z.string()).default([]).describe('Finding kinds or signal ids that must be absent'),
+  unrequested: z
+    .array(z.string())
+    .default([])
+    .describe('Finding kinds or signal ids of which one must be present without the user having asked for that action'),
   factors_min: FactorEffectsSchema.default({}).describe('Factor scores that must be reached'),
   risk_min: z.number().min(0).max(1).optional(),
 });

@@ -21,11 +21,18 @@ export interface DecisionResult {
 
 const STRICTNESS: Record<Decision, number> = { allow: 0, escalate: 1, deny: 2 };
 
+/** Checks whether an observation says that the user did not ask for an action of one of these kinds or signal ids. */
+function isUnrequested(observation: Observation, names: readonly string[]): boolean {
+  const action = observation.unrequested;
+  return action !== undefined && (names.includes(action.kind) || names.includes(action.signal));
+}
+
 /** Checks a constitution condition against the observations, factor scores and risk. */
 export function conditionHolds(condition: Condition, observations: readonly Observation[], factors: readonly FactorAssessment[], risk: number): boolean {
   if (!condition.all.every((name) => hasObservation(observations, name))) return false;
   if (condition.any.length > 0 && !condition.any.some((name) => hasObservation(observations, name))) return false;
   if (condition.none.some((name) => hasObservation(observations, name))) return false;
+  if (condition.unrequested.length > 0 && !observations.some((observation) => isUnrequested(observation, condition.unrequested))) return false;
   for (const [id, minimum] of Object.entries(condition.factors_min) as Array<[FactorId, number]>) {
     if ((factors.find((factor) => factor.id === id)?.score ?? 0) < minimum) return false;
   }

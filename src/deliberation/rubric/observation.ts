@@ -10,6 +10,8 @@ export interface Observation {
   readonly evidence: readonly Evidence[];
   readonly effects: FactorEffects;
   readonly benefit: number;
+  /** For an `unrequested_action`, the kind and signal id of the action the user did not ask for. */
+  readonly unrequested?: { readonly kind: FindingKind; readonly signal: string };
 }
 
 /** Finding kinds whose action changes the world in a way that is hard to take back. */

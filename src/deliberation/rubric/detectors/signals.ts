@@ -50,15 +50,17 @@ function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
   const requestPatterns = compilePatternSet(signal.requested_by);
   const asked = input.context.user.find((entry) => matchesAny(requestPatterns, entry.text));
   const outside = outsideRequest(signal, input);
+  const unrequested = { kind: signal.kind, signal: signal.id };
   if (asked !== undefined && outside.length > 0) {
-    observations.push(
-      structuralObservation(
+    observations.push({
+      ...structuralObservation(
         input.config,
         'unrequested_action',
         `The user asked for this kind of action, but never named ${outside.join(', ')}: ${signal.detail} there.`,
         evidence,
       ),
-    );
+      unrequested,
+    });
   } else if (asked !== undefined) {
     observations.push(
       structuralObservation(input.config, 'user_requested', `The user asked for this: ${signal.detail}.`, [
@@ -67,14 +69,10 @@ function observeSignal(signal: Signal, input: DetectorInput): Observation[] {
     );
   } else if (CONSEQUENTIAL_KINDS.has(signal.kind) || signal.kind === 'credential') {
     // Reaching for credentials the user never mentioned is as telling as an unasked-for side effect.
-    observations.push(
-      structuralObservation(
-        input.config,
-        'unrequested_action',
-        `The user's request does not ask for this: ${signal.detail}.`,
-        evidence,
-      ),
-    );
+    observations.push({
+      ...structuralObservation(input.config, 'unrequested_action', `The user's request does not ask for this: ${signal.detail}.`, evidence),
+      unrequested,
+    });
   }
   return observations;
 }
