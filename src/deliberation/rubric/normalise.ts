@@ -1,5 +1,6 @@
 import type { RubricConfig } from '../../constitution/rubric-config.ts';
 import { decodeData, decodeShell, joinArgv } from './shell.ts';
+import { compilePattern } from './text.ts';
 
 /** One scalar value of the tool input, with where it sits and how it reads after decoding. */
 export interface Leaf {
@@ -88,7 +89,7 @@ function isIgnoredPath(path: string, ignored: ReadonlySet<string>): boolean {
  * is judged instead, so a missing command field never makes an action look harmless.
  */
 export function normaliseAction(tool: string, input: unknown, config: RubricConfig): NormalisedAction {
-  const shell = config.shell_tools.some((source) => new RegExp(source, 'iu').test(tool));
+  const shell = config.shell_tools.some((source) => compilePattern(source).test(tool));
   const ignored = new Set(config.ignored_fields.map((field) => field.toLowerCase()));
   const executed = new Set(config.executed_fields.map((field) => field.toLowerCase()));
 

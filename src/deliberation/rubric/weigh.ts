@@ -68,15 +68,19 @@ function weightedMean(scores: ReadonlyMap<FactorId, number>, ids: readonly Facto
   return weights === 0 ? 0 : total / weights;
 }
 
-/** Drops repeats of an evidence entry, as when two observations point at the same field. */
-function distinctEvidence(entries: readonly Evidence[]): Evidence[] {
+/** Picks the first `limit` distinct evidence entries, dropping repeats, as when two observations point at the same field. */
+function distinctEvidence(entries: readonly Evidence[], limit: number): Evidence[] {
   const seen = new Set<string>();
-  return entries.filter((entry) => {
-    const key = JSON.stringify([entry.path, entry.source, entry.raw, entry.normalized]);
-    if (seen.has(key)) return false;
+  const picked: Evidence[] = [];
+  for (const entry of entries) {
+    if (picked.length === limit) break;
+    // NUL separates the parts, and \x01 stands for a part that is absent.
+    const key = `${entry.path}\0${entry.source ?? '\x01'}\0${entry.raw}\0${entry.normalized ?? '\x01'}`;
+    if (seen.has(key)) continue;
     seen.add(key);
-    return true;
-  });
+    picked.push(entry);
+  }
+  return picked;
 }
 
 /**
@@ -92,7 +96,7 @@ export function weigh(observations: readonly Observation[], spec: Constitution):
     const base = config.factor_base[id] ?? 0;
     const { score, ranked } = scoreFactor(id, observations, base);
     scores.set(id, score);
-    const evidence = distinctEvidence(ranked.flatMap((observation) => observation.evidence)).slice(0, 4);
+    const evidence = distinctEvidence(ranked.flatMap((observation) => observation.evidence), 4);
     return { id, score, rationale: describeFactor(id, score, base, ranked), evidence };
   });
 
