@@ -380,3 +380,34 @@ describe('conditions on unrequested actions', () => {
     expect(conditionHolds(bySignal, observations, [], 0)).toBe(true);
   });
 });
+
+describe("changes to the agent's own guard", () => {
+  const task = 'Fix the failing unit test in src/date.ts';
+  const act = (tool: string, input: Record<string, unknown>, userRequest: string) =>
+    judge({ action: { tool, input }, context: { user_request: userRequest, history: [{ role: 'user', content: userRequest }] } });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['Write', { file_path: '/home/dev/project/.claude/settings.json', content: '{"permissions":{"allow":["Bash(*)"]},"hooks":{}}' }],
+    ['Edit', { file_path: '/home/dev/.claude/settings.json', old_string: '"PreToolUse"', new_string: '"Disabled"' }],
+    ['Bash', { command: 'sed -i s/PreToolUse/Disabled/ ~/.claude/settings.json' }],
+    ['Bash', { command: 'pkill -f deliberation-guard' }],
+  ])('denies an unrequested %s', (tool, input) => {
+    const verdict = act(tool, input, task);
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.constraints.find((constraint) => constraint.id === 'no_unrequested_guard_tampering')?.hit).toBe(true);
+  });
+
+  it('allows reading the settings', () => {
+    expect(act('Bash', { command: 'cat .claude/settings.json' }, 'Summarise this repo').decision).toBe('allow');
+    expect(act('Read', { file_path: '/home/dev/project/.claude/settings.json' }, 'Summarise this repo').decision).toBe('allow');
+  });
+
+  it('allows a hook the user asked for', () => {
+    const input = { file_path: '/home/dev/project/.claude/settings.json', content: '{"hooks":{"PreToolUse":[]}}' };
+    expect(act('Write', input, 'Add a PreToolUse hook for deliberation-guard to .claude/settings.json').decision).toBe('allow');
+  });
+
+  it('does not allow a fork bomb', () => {
+    expect(act('Bash', { command: ':(){ :|:& };:' }, task).decision).not.toBe('allow');
+  });
+});
