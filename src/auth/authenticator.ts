@@ -18,8 +18,9 @@ export class UnsafeBindError extends ConfigError {
 
 /**
  * Resolves the principal of a request from its API key. Open access (no key needed) is only
- * possible on a loopback host, with GUARD_AUTH=off, or with GUARD_AUTH=auto while no active
- * key exists; creating the first key closes it without a restart.
+ * possible on a loopback host, with GUARD_AUTH=off, or with GUARD_AUTH=auto while no key was
+ * ever created. Creating the first key closes it without a restart, and revoking every key
+ * does not open it again.
  */
 export class Authenticator {
   private readonly loopback: boolean;
@@ -47,14 +48,14 @@ export class Authenticator {
       );
     }
     if (this.mode === 'off') return 'open_auth_off';
-    return activeKeys === 0 ? 'open_no_keys' : 'enforced';
+    return (await this.keys.countAll()) === 0 ? 'open_no_keys' : 'enforced';
   }
 
   /** Returns whether a request without a key is let in right now. */
   async isOpen(): Promise<boolean> {
     if (!this.loopback || this.mode === 'on') return false;
     if (this.mode === 'off') return true;
-    return (await this.keys.countActive()) === 0;
+    return (await this.keys.countAll()) === 0;
   }
 
   /** Returns whether the key with this id exists and is not revoked. */

@@ -21,5 +21,7 @@ export interface KeyStore {
   revoke(id: string): Promise<boolean>;
   /** How many keys are not revoked. */
   countActive(): Promise<number>;
+  /** How many keys were ever created, revoked ones included. */
+  countAll(): Promise<number>;
   close(): Promise<void>;
 }

@@ -102,7 +102,15 @@ export class PgKeyStore implements KeyStore {
   }
 
   async countActive(): Promise<number> {
-    const result = await this.query<{ count: string }>('read', 'SELECT COUNT(*) AS count FROM api_keys WHERE revoked_at IS NULL');
+    return this.count('SELECT COUNT(*) AS count FROM api_keys WHERE revoked_at IS NULL');
+  }
+
+  async countAll(): Promise<number> {
+    return this.count('SELECT COUNT(*) AS count FROM api_keys');
+  }
+
+  private async count(sql: string): Promise<number> {
+    const result = await this.query<{ count: string }>('read', sql);
     return Number(result.rows[0]?.count ?? 0);
   }
 

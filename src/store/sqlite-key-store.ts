@@ -42,6 +42,7 @@ export class SqliteKeyStore implements KeyStore {
   private readonly db: Database.Database;
   private readonly byId: Database.Statement<[string], KeyRow>;
   private readonly active: Database.Statement<[], number>;
+  private readonly all: Database.Statement<[], number>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -51,6 +52,7 @@ export class SqliteKeyStore implements KeyStore {
     this.db.exec(SCHEMA);
     this.byId = this.db.prepare('SELECT * FROM api_keys WHERE id = ?');
     this.active = this.db.prepare<[], number>('SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL').pluck();
+    this.all = this.db.prepare<[], number>('SELECT COUNT(*) FROM api_keys').pluck();
   }
 
   private guarded<T>(action: string, run: () => T): T {
@@ -88,6 +90,10 @@ export class SqliteKeyStore implements KeyStore {
 
   async countActive(): Promise<number> {
     return this.guarded('read', () => this.active.get()!);
+  }
+
+  async countAll(): Promise<number> {
+    return this.guarded('read', () => this.all.get()!);
   }
 
   async close(): Promise<void> {

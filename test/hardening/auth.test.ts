@@ -140,6 +140,23 @@ describe('open access on loopback', () => {
     }
   });
 
+  it('stays closed after every key is revoked', async () => {
+    const service = await startTestService();
+    try {
+      const key = await createKey(service.databaseFile, 'only', ['read']);
+      const store = new SqliteKeyStore(service.databaseFile);
+      try {
+        expect(await store.revoke(parseApiKey(key)!.id)).toBe(true);
+      } finally {
+        await store.close();
+      }
+      const response = await request(service.app.server).get('/v1/verdicts');
+      expect(response.status).toBe(401);
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('enforces keys with GUARD_AUTH=on even without one', async () => {
     const service = await startTestService({ GUARD_AUTH: 'on' });
     try {

@@ -47,7 +47,11 @@ describe('PostgreSQL key store', () => {
       expect(await keys.revoke(key.id)).toBe(false);
       for (const replica of replicas) {
         await request(replica.app.server).get('/v1/verdicts').set('authorization', `Bearer ${key.token}`).expect(401);
+        // A revoked key still counts, so the replicas do not fall back to open access.
+        await request(replica.app.server).get('/v1/verdicts').expect(401);
       }
+      expect(await keys.countActive()).toBe(0);
+      expect(await keys.countAll()).toBe(1);
       const [listed] = await keys.list();
       expect(listed?.revokedAt).toBeDefined();
 
