@@ -36,6 +36,19 @@ describe('decodeShell', () => {
     expect(decoded.techniques).toContain('base64 payload');
   });
 
+  it.each([
+    'bash -c "$(echo cm0gLXJmIH4= | base64 --decode)"',
+    "sh -c '$(echo cm0gLXJmIH4= | base64 -d)'",
+    'eval "$(echo cm0gLXJmIH4= | base64 -d)"',
+    '$(echo cm0gLXJmIH4= | base64 -d)',
+    '`echo cm0gLXJmIH4= | base64 -d`',
+    'bash <(echo cm0gLXJmIH4= | base64 -d)',
+  ])('decodes a short payload run by %s', (command) => {
+    const decoded = decodeShell(command);
+    expect(decoded.text).toContain('rm -rf ~');
+    expect(decoded.techniques).toContain('base64 payload');
+  });
+
   it('leaves base64 alone when nothing runs it', () => {
     const decoded = decodeShell('echo aGVsbG8gZnJvbSB0aGUgYnVpbGQ= | base64 -d');
     expect(decoded.text).not.toContain('hello from the build');

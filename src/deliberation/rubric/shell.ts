@@ -13,11 +13,18 @@ export interface DecodedText {
 /** Zero-width, bidirectional-control and other invisible code points. */
 const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0]/gu;
 
-const BASE64_RUN = /[A-Za-z0-9+/]{16,}={0,2}/g;
+/** A base64 run of 8 characters or more, so that a short command such as `rm -rf ~` (12 characters encoded) is found. */
+const BASE64_RUN = /[A-Za-z0-9+/]{8,}={0,2}/g;
 /** A base64 decoder in the same command, which makes a base64 run worth decoding. */
 const BASE64_DECODER = /base64\s+(?:-d|--decode|-D)|b64decode|base64_decode|atob\(/i;
-/** A sink that runs what it receives. Decoding alone is no hiding; decoding into a sink is. */
-const EXECUTING_SINK = /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\beval\b|\bexec\b|\bsource\b|\|\s*(?:python3?|perl|ruby|node)\b/i;
+/**
+ * A sink that runs what it receives: a pipe into a shell or interpreter, eval, exec, source,
+ * `sh -c`, process substitution (`sh <(…)`), or a command substitution in command position
+ * (`$(…)` or backticks at the start of a command). Decoding alone is no hiding; decoding into a
+ * sink is.
+ */
+const EXECUTING_SINK =
+  /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\beval\b|\bexec\b|\bsource\b|\|\s*(?:python3?|perl|ruby|node)\b|\b(?:ba|z|da|k)?sh\s+-c\b|(?:^|[;&|(]\s*)(?:\$\(|`)|\b(?:ba|z|da|k)?sh\s+<\(/i;
 
 function removeInvisible(text: string): string {
   return text.replace(INVISIBLE, '');

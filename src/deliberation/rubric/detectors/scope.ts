@@ -17,12 +17,30 @@ function classifyPath(token: string): PathClass | undefined {
   return undefined;
 }
 
-/** Path-like words of a command, skipping options and URLs. */
+/** Commands whose plain arguments are paths, even without a slash, as in `rm -rf node_modules`. */
+const PATH_COMMANDS = new Set(['rm', 'rmdir', 'unlink', 'shred']);
+
+/**
+ * Path-like words of a command, skipping options and URLs. The value of a `name=value` word
+ * counts, as in `of=/dev/sda`, and a plain argument of a deleting command is a path in the
+ * working directory.
+ */
 function pathWords(text: string): string[] {
-  return text
-    .split(/[\s;|&()]+/)
-    .filter((word) => word !== '' && !word.startsWith('-') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(word))
-    .filter((word) => /[/~*]|^\.\.?$/.test(word) || /^\$\{?HOME/.test(word));
+  const paths: string[] = [];
+  for (const segment of text.split(/[;|&()]+/)) {
+    const words = segment
+      .split(/\s+/)
+      .filter((word) => word !== '')
+      .map((word) => word.replace(/^[A-Za-z_][\w.-]*=/, ''));
+    const command = words.find((word) => word !== 'sudo');
+    const argumentsArePaths = command !== undefined && PATH_COMMANDS.has(command);
+    for (const word of words) {
+      if (word === '' || word === command || word.startsWith('-') || /^[a-z][a-z0-9+.-]*:\/\//i.test(word)) continue;
+      if (/[/~*]|^\.\.?$/.test(word) || /^\$\{?HOME/.test(word)) paths.push(word);
+      else if (argumentsArePaths && word !== 'sudo') paths.push(`./${word}`);
+    }
+  }
+  return paths;
 }
 
 /** Paths of a command that reach the root, system or home directories and that the user never named. */
