@@ -487,3 +487,21 @@ describe('paths in name=value words and bare arguments', () => {
     expect(verdict.decision).toBe('escalate');
   });
 });
+
+describe('production targets in the default constitution', () => {
+  const question = 'Why is the build failing on CI?';
+
+  it('denies an unrequested production database drop', () => {
+    const verdict = judge(bash("psql -c 'DROP DATABASE production'", question));
+    expect(verdict.decision).toBe('deny');
+    expect(verdict.constraints.find((constraint) => constraint.id === 'no_unrequested_production_destruction')?.hit).toBe(true);
+  });
+
+  it('allows the drop when the user asked for it', () => {
+    expect(judge(bash("psql -c 'DROP DATABASE production'", 'Drop the old production database, we migrated')).decision).toBe('allow');
+  });
+
+  it('allows a production build', () => {
+    expect(judge(bash('npm run build -- --mode production', question)).decision).toBe('allow');
+  });
+});
