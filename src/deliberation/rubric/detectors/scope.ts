@@ -30,14 +30,13 @@ function pathWords(text: string): string[] {
   for (const segment of text.split(/[;|&()]+/)) {
     const words = segment
       .split(/\s+/)
-      .filter((word) => word !== '')
+      .filter((word) => word !== '' && word !== 'sudo')
       .map((word) => word.replace(/^[A-Za-z_][\w.-]*=/, ''));
-    const command = words.find((word) => word !== 'sudo');
-    const argumentsArePaths = command !== undefined && PATH_COMMANDS.has(command);
-    for (const word of words) {
-      if (word === '' || word === command || word.startsWith('-') || /^[a-z][a-z0-9+.-]*:\/\//i.test(word)) continue;
+    const argumentsArePaths = PATH_COMMANDS.has(words[0] ?? '');
+    for (const [index, word] of words.entries()) {
+      if (word === '' || word.startsWith('-') || /^[a-z][a-z0-9+.-]*:\/\//i.test(word)) continue;
       if (/[/~*]|^\.\.?$/.test(word) || /^\$\{?HOME/.test(word)) paths.push(word);
-      else if (argumentsArePaths && word !== 'sudo') paths.push(`./${word}`);
+      else if (argumentsArePaths && index > 0) paths.push(`./${word}`);
     }
   }
   return paths;
