@@ -2,7 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { EngineUnavailableError, UnknownConstitutionError } from '../deliberation/deliberator.ts';
 import { StoreUnavailableError } from '../store/store.ts';
-import { ERROR_CATALOG, GuardError, type ErrorCode, type ErrorDetail } from './errors.ts';
+import { ERROR_CATALOG, GuardError, readableIssueMessage, type ErrorCode, type ErrorDetail } from './errors.ts';
 
 /** Fastify's own error codes that a client causes, mapped to our catalogue. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -44,7 +44,8 @@ export function toGuardError(error: unknown): GuardError {
           message: 'unknown field, not allowed by the request schema',
         }));
       }
-      return [{ path: fieldPath(location, issue.instancePath), message: issue.message ?? 'invalid value' }];
+      const message = issue.message === undefined ? 'invalid value' : readableIssueMessage(issue.keyword, issue.message);
+      return [{ path: fieldPath(location, issue.instancePath), message }];
     });
     const summary = details.map((detail) => `${detail.path}: ${detail.message}`).join('; ');
     return new GuardError('GUARD_ERR_VALIDATION', `invalid request: ${summary}`, details);
@@ -52,6 +53,10 @@ export function toGuardError(error: unknown): GuardError {
 
   const fastifyError = error as Partial<FastifyError>;
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped === 'GUARD_ERR_UNSUPPORTED_MEDIA_TYPE') {
+    // Fastify's own message is only "Unsupported Media Type".
+    return new GuardError(mapped, 'unsupported media type: send the body as JSON with the header content-type: application/json');
+  }
   if (mapped) return new GuardError(mapped, fastifyError.message ?? ERROR_CATALOG[mapped].title);
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return new GuardError('GUARD_ERR_VALIDATION', fastifyError.message ?? 'invalid request');

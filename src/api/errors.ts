@@ -32,6 +32,18 @@ export interface ErrorDetail {
   message: string;
 }
 
+/**
+ * Rewords a zod issue message for a client: zod reports a missing field as a type error
+ * ("Invalid input: expected string, received undefined", or "expected nonoptional" for a
+ * field of any type), which reads here as "missing required field". A parsed JSON body or
+ * query string never contains undefined, so "received undefined" always means the field is
+ * absent. Other messages are returned unchanged.
+ */
+export function readableIssueMessage(code: string, message: string): string {
+  if (code === 'invalid_type' && message.endsWith(', received undefined')) return 'missing required field';
+  return message;
+}
+
 /** An error with a catalogue code; the error handler turns it into the JSON error shape. */
 export class GuardError extends Error {
   readonly status: number;

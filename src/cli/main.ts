@@ -1,5 +1,5 @@
-import { ConfigError } from '../config/config.ts';
-import { EXIT, UsageError, type CommandIo } from './io.ts';
+import { describeFailure } from './failure.ts';
+import { EXIT, type CommandIo } from './io.ts';
 
 type Command = (argv: string[], io: CommandIo) => Promise<number>;
 
@@ -55,17 +55,9 @@ function usage(): string {
 }
 
 /**
- * Tells whether an error comes from the configuration or a constitution file, which the user
- * fixes. The constitution loader is imported here, on the error path only, because the hook
- * that posts to a running service never loads constitutions.
+ * Runs one command line and returns the exit code. Errors the user can fix (usage, settings,
+ * constitutions, unreadable files, a busy port) are printed as one line, and others propagate.
  */
-async function isSetupError(error: unknown): Promise<boolean> {
-  if (error instanceof ConfigError) return true;
-  const { ConstitutionFileError } = await import('../constitution/loader.ts');
-  return error instanceof ConstitutionFileError;
-}
-
-/** Runs one command line and returns the exit code. Usage, configuration and constitution errors are printed; others propagate. */
 export async function main(argv: string[], io: CommandIo = process): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -86,14 +78,9 @@ export async function main(argv: string[], io: CommandIo = process): Promise<num
   try {
     return await command.run(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`deliberation-guard ${name}: ${(error as Error).message}\n`);
-      return EXIT.usage;
-    }
-    if (await isSetupError(error)) {
-      io.stderr.write(`deliberation-guard ${name}: ${(error as Error).message}\n`);
-      return EXIT.failure;
-    }
-    throw error;
+    const failure = await describeFailure(error);
+    if (failure === undefined) throw error;
+    io.stderr.write(`deliberation-guard ${name}: ${failure.message}\n`);
+    return failure.exitCode;
   }
 }

@@ -11,6 +11,9 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or a postgres:// URL')
+    // The verdict store opens the SQLite file twice (reads, and appends on a writer thread),
+    // and two connections to :memory: would be two separate databases.
+    .refine((url) => url !== 'sqlite::memory:', 'sqlite::memory: is not supported; set sqlite:PATH to a file')
     .default('sqlite:./data/verdicts.sqlite'),
   GUARD_ENGINE: EngineIdSchema.default('rubric'),
   GUARD_CONSTITUTIONS_DIR: z.string().min(1).default('./constitutions'),

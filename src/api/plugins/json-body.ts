@@ -1,53 +1,46 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config/config.ts';
-import { GuardError } from '../errors.ts';
-
-const OPENERS = new Set(['[', '{']);
-const CLOSERS = new Set([']', '}']);
+import { GuardError, type ErrorCode, type ErrorDetail } from '../errors.ts';
+import {
+  UNPAIRED_SURROGATE_PROBLEM,
+  exceedsDepth,
+  findForbiddenKey,
+  findOversizedField,
+  findUnpairedSurrogate,
+  printablePath,
+} from './json-scan.ts';
 
 /**
- * Scans raw JSON text for its nesting depth without parsing it, so a deeply nested body is
- * rejected in linear time before the parser or a schema walks it recursively.
+ * Creates the error for a rejected body. It also sets `statusCode`, the field Mercurius reads,
+ * so /graphql responds to a rejected body with the catalogue status as REST does, not with 200.
  */
-export function exceedsDepth(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index]!;
-    if (inString) {
-      if (char === '\\') index += 1;
-      else if (char === '"') inString = false;
-    } else if (char === '"') {
-      inString = true;
-    } else if (OPENERS.has(char)) {
-      depth += 1;
-      if (depth > maxDepth) return true;
-    } else if (CLOSERS.has(char)) {
-      depth -= 1;
-    }
-  }
-  return false;
+function bodyError(code: ErrorCode, message: string, details?: ErrorDetail[] | Record<string, unknown>): GuardError {
+  const error = new GuardError(code, message, details);
+  return Object.assign(error, { statusCode: error.status });
 }
 
-/** Returns the path of the first string value or key longer than the limit, or undefined. */
-export function findOversizedField(value: unknown, maxChars: number): string | undefined {
-  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
-  while (pending.length > 0) {
-    const { value: current, path } = pending.pop()!;
-    if (typeof current === 'string') {
-      if (current.length > maxChars) return path || '(body)';
-    } else if (Array.isArray(current)) {
-      current.forEach((item, index) => pending.push({ value: item, path: `${path}[${index}]` }));
-    } else if (current !== null && typeof current === 'object') {
-      for (const [key, item] of Object.entries(current)) {
-        const childPath = path ? `${path}.${key.slice(0, 64)}` : key.slice(0, 64);
-        if (key.length > maxChars) return childPath;
-        pending.push({ value: item, path: childPath });
-      }
-    }
+/**
+ * Explains a body that Fastify's parser rejected although plain JSON.parse accepts it: the
+ * parser rejects `__proto__` and `constructor.prototype` keys, which could otherwise change
+ * object prototypes. Other errors are returned unchanged. This runs only on rejected bodies.
+ */
+function explainRejectedJson(error: Error, text: string): Error {
+  if ((error as Partial<FastifyError>).code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return error;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return error;
   }
-  return undefined;
+  const forbidden = findForbiddenKey(value);
+  if (forbidden === undefined) return error;
+  const path = printablePath(forbidden.path);
+  return bodyError(
+    'GUARD_ERR_INVALID_JSON',
+    `${path}: the body contains the forbidden key "${forbidden.key}", which could change object prototypes; rename or remove it`,
+    { path },
+  );
 }
 
 async function jsonBodyPlugin(app: FastifyInstance, { config }: { config: Config }): Promise<void> {
@@ -56,22 +49,36 @@ async function jsonBodyPlugin(app: FastifyInstance, { config }: { config: Config
   const maxDepth = config.GUARD_MAX_JSON_DEPTH;
   const maxChars = config.GUARD_MAX_FIELD_CHARS;
 
+  // Every route with a body takes JSON. Without Fastify's text/plain parser, a text/plain
+  // body gets 415 like any other media type instead of reaching the schema as a string.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
     const body = text as string;
     if (exceedsDepth(body, maxDepth)) {
-      done(new GuardError('GUARD_ERR_JSON_TOO_DEEP', `the JSON body nests arrays or objects deeper than ${maxDepth} levels (GUARD_MAX_JSON_DEPTH)`), undefined);
+      done(bodyError('GUARD_ERR_JSON_TOO_DEEP', `the JSON body nests arrays or objects deeper than ${maxDepth} levels (GUARD_MAX_JSON_DEPTH)`), undefined);
       return;
     }
     parseJson(request, body, (error, parsed) => {
       if (error) {
-        done(error, undefined);
+        done(explainRejectedJson(error, body), undefined);
         return;
       }
-      const path = findOversizedField(parsed, maxChars);
-      if (path !== undefined) {
+      const oversizedPath = findOversizedField(parsed, maxChars);
+      if (oversizedPath !== undefined) {
+        const path = printablePath(oversizedPath);
         done(
-          new GuardError('GUARD_ERR_FIELD_TOO_LARGE', `${path}: longer than ${maxChars} characters (GUARD_MAX_FIELD_CHARS)`, { path }),
+          bodyError('GUARD_ERR_FIELD_TOO_LARGE', `${path}: longer than ${maxChars} characters (GUARD_MAX_FIELD_CHARS)`, { path }),
+          undefined,
+        );
+        return;
+      }
+      // A lone surrogate would be stored and later written as an escape that many JSON parsers reject.
+      const surrogatePath = findUnpairedSurrogate(body, parsed);
+      if (surrogatePath !== undefined) {
+        const printable = printablePath(surrogatePath);
+        done(
+          bodyError('GUARD_ERR_INVALID_JSON', `${printable}: ${UNPAIRED_SURROGATE_PROBLEM}`, { path: printable }),
           undefined,
         );
         return;
@@ -81,5 +88,8 @@ async function jsonBodyPlugin(app: FastifyInstance, { config }: { config: Config
   });
 }
 
-/** Parses JSON bodies with depth and field-length limits on top of the body size limit. */
+/**
+ * Parses JSON bodies with depth, field-length and Unicode checks on top of the body size limit,
+ * and rejects every other media type with 415.
+ */
 export const jsonBody = fp(jsonBodyPlugin, { name: 'guard-json-body', fastify: '5.x' });

@@ -13,6 +13,9 @@ Starts the HTTP service. Configuration comes from the environment:
   GUARD_CONSTITUTIONS_DIR    constitution folder (default ./constitutions)
   ANTHROPIC_API_KEY          enables the claude and cascade engines (docs/engines.md lists the rest)
   LOG_LEVEL                  pino level (default info)
+
+Exits 0 after SIGTERM or SIGINT, 1 when the service cannot start (an invalid setting, or an
+address it cannot listen on).
 `;
 
 /** Starts the service and resolves when it has stopped after SIGTERM or SIGINT. */
@@ -21,7 +24,14 @@ export async function runServeCommand(argv: string[], io: CommandIo): Promise<nu
   const config = loadConfig(io.env);
   const { app, logger } = await createService(config);
 
-  await app.listen({ host: config.HOST, port: config.PORT });
+  try {
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (error) {
+    // Close the store and its writer thread, or they would keep the process alive after the
+    // CLI prints the error.
+    await app.close();
+    throw error;
+  }
   logger.info(
     { host: config.HOST, port: config.PORT, engine: config.GUARD_ENGINE, database: config.DATABASE_URL.split(':')[0] },
     'deliberation guard listening',

@@ -1,5 +1,6 @@
 import type { DeliberationRequestInput, HistoryTurn } from '../../deliberation/request.ts';
 import type { PreToolUseInput } from './hook-schema.ts';
+import { toWellFormed } from './unicode.ts';
 
 /** What the hook knows about the conversation, read from the transcript when it may. */
 export interface ConversationContext {
@@ -25,7 +26,7 @@ export function hookInputToRequest(input: PreToolUseInput, options: HookRequestO
     action: {
       tool: input.tool_name,
       input: input.tool_input,
-      ...(typeof description === 'string' && description.length > 0 ? { description: description.slice(0, 20_000) } : {}),
+      ...(typeof description === 'string' && description.length > 0 ? { description: toWellFormed(description.slice(0, 20_000)) } : {}),
     },
     context: {
       user_request: options.conversation?.user_request ?? '',

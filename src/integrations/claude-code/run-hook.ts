@@ -8,17 +8,29 @@ import { HookEnvSchema, failureModeFrom, type HookEnv } from './hook-options.ts'
 import { hookInputToRequest, type ConversationContext } from './hook-request.ts';
 import { PreToolUseInputSchema, type PreToolUseInput, type PreToolUseOutput } from './hook-schema.ts';
 import { readTranscript } from './transcript.ts';
+import { SURROGATE_ESCAPE, hasLoneSurrogate, toWellFormed } from './unicode.ts';
 
 /** Raised for hook input that is not a PreToolUse event; the message names the field. */
 class HookInputError extends Error {
   override name = 'HookInputError';
 }
 
+/** Rejects a key or string value with an unpaired surrogate, which the store would keep, as a JSON.parse reviver. */
+function rejectLoneSurrogates(key: string, value: unknown): unknown {
+  if (hasLoneSurrogate(key) || (typeof value === 'string' && hasLoneSurrogate(value))) {
+    const field = key === '' ? '(input)' : toWellFormed(key);
+    throw new HookInputError(`the hook input contains an unpaired UTF-16 surrogate (a \\uD800 to \\uDFFF escape without its other half) in "${field}"`);
+  }
+  return value;
+}
+
 function parseHookInput(text: string): PreToolUseInput {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // The reviver costs a call per value, so it runs only when the text has a surrogate escape.
+    json = SURROGATE_ESCAPE.test(text) ? JSON.parse(text, rejectLoneSurrogates) : JSON.parse(text);
   } catch (error) {
+    if (error instanceof HookInputError) throw error;
     throw new HookInputError(`the hook input on stdin is not valid JSON (${(error as Error).message})`);
   }
   const parsed = PreToolUseInputSchema.safeParse(json);

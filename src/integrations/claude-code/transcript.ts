@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import type { HistoryTurn } from '../../deliberation/request.ts';
 import type { ConversationContext } from './hook-request.ts';
+import { toWellFormed } from './unicode.ts';
 
 // Claude Code writes the transcript as JSON lines; its format is not formally documented, so
 // this reader takes only the widely used fields (type, message.role, message.content with text,
@@ -102,7 +103,9 @@ export async function readTranscript(path: string): Promise<ConversationContext>
     .split('\n')
     .filter((line) => line.trim() !== '')
     .flatMap((line) => turnsOfLine(line, toolNames));
-  const history = turns.slice(-MAX_TURNS);
+  // A turn cut at MAX_TURN_CHARS, or a transcript line with a lone \uD800 escape, can contain an
+  // unpaired surrogate, and the service would reject the whole request for it.
+  const history = turns.slice(-MAX_TURNS).map((entry) => ({ ...entry, content: toWellFormed(entry.content) }));
   const lastUserTurn = [...turns].reverse().find((entry) => entry.role === 'user');
-  return { user_request: lastUserTurn?.content ?? '', history };
+  return { user_request: toWellFormed(lastUserTurn?.content ?? ''), history };
 }

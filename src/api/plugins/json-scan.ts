@@ -1,0 +1,117 @@
+const OPENERS = new Set(['[', '{']);
+const CLOSERS = new Set([']', '}']);
+
+/**
+ * A `\uD800` to `\uDFFF` escape in JSON text. In text decoded from UTF-8, which turns every
+ * invalid byte sequence into U+FFFD, only such an escape can put a lone surrogate into a parsed
+ * string. Escaped backslashes (`\\uD800`) also match, which only costs a walk that finds nothing.
+ */
+const SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
+
+/**
+ * A lone surrogate. In Unicode mode a high and low surrogate pair is one code point, so only
+ * an unpaired surrogate matches. String.prototype.isWellFormed (ES2024, Node 20) does the
+ * same test, but the project's TypeScript lib setting is ES2023.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const LONE_SURROGATES = /\p{Cs}/gu;
+
+/**
+ * Scans raw JSON text for its nesting depth without parsing it, so a deeply nested body is
+ * rejected in linear time before the parser or a schema walks it recursively.
+ */
+export function exceedsDepth(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index]!;
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') {
+      inString = true;
+    } else if (OPENERS.has(char)) {
+      depth += 1;
+      if (depth > maxDepth) return true;
+    } else if (CLOSERS.has(char)) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/**
+ * Returns the path of the first string value or object key for which `matches` is true, or
+ * undefined. Paths read like `action.input.args[2]`, with each key cut to 64 characters.
+ */
+function findStringPath(value: unknown, matches: (text: string) => boolean): string | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
+  while (pending.length > 0) {
+    const { value: current, path } = pending.pop()!;
+    if (typeof current === 'string') {
+      if (matches(current)) return path || '(body)';
+    } else if (Array.isArray(current)) {
+      current.forEach((item, index) => pending.push({ value: item, path: `${path}[${index}]` }));
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, item] of Object.entries(current)) {
+        const childPath = path ? `${path}.${key.slice(0, 64)}` : key.slice(0, 64);
+        if (matches(key)) return childPath;
+        pending.push({ value: item, path: childPath });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Returns the path of the first string value or key longer than the limit, or undefined. */
+export function findOversizedField(value: unknown, maxChars: number): string | undefined {
+  return findStringPath(value, (text) => text.length > maxChars);
+}
+
+/**
+ * Returns the path of the first string value or key of a parsed body that contains an unpaired
+ * UTF-16 surrogate, or undefined. `text` is the JSON the value was parsed from and must have been
+ * decoded from UTF-8. The value is walked only when `text` contains a surrogate escape, so a
+ * body without one costs a single regex scan.
+ */
+export function findUnpairedSurrogate(text: string, value: unknown): string | undefined {
+  if (!SURROGATE_ESCAPE.test(text)) return undefined;
+  return findStringPath(value, (candidate) => LONE_SURROGATE.test(candidate));
+}
+
+/** What is wrong with a string or key that findUnpairedSurrogate names, for error messages. */
+export const UNPAIRED_SURROGATE_PROBLEM =
+  'contains an unpaired UTF-16 surrogate (a \\uD800 to \\uDFFF escape without its other half), which is not valid Unicode text';
+
+/**
+ * Returns a path in a form safe to echo in a JSON message: lone surrogates (from the key
+ * itself, or from cutting a key at 64 characters inside a pair) become U+FFFD.
+ */
+export function printablePath(path: string): string {
+  return path.replace(LONE_SURROGATES, '\uFFFD');
+}
+
+/**
+ * Returns the path of the first key that Fastify's JSON parser (secure-json-parse) rejects as
+ * prototype poisoning, or undefined: a `__proto__` key, or a `constructor` key whose value is
+ * an object with a `prototype` key. `value` is the body as plain JSON.parse returns it, where
+ * `__proto__` is an ordinary own property.
+ */
+export function findForbiddenKey(value: unknown): { path: string; key: '__proto__' | 'constructor.prototype' } | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
+  while (pending.length > 0) {
+    const { value: current, path } = pending.pop()!;
+    if (Array.isArray(current)) {
+      current.forEach((item, index) => pending.push({ value: item, path: `${path}[${index}]` }));
+    } else if (current !== null && typeof current === 'object') {
+      const prefix = path ? `${path}.` : '';
+      if (Object.hasOwn(current, '__proto__')) return { path: `${prefix}__proto__`, key: '__proto__' };
+      const constructor = Object.hasOwn(current, 'constructor') ? (current as { constructor: unknown }).constructor : undefined;
+      if (constructor !== null && typeof constructor === 'object' && Object.hasOwn(constructor, 'prototype')) {
+        return { path: `${prefix}constructor.prototype`, key: 'constructor.prototype' };
+      }
+      for (const [key, item] of Object.entries(current)) pending.push({ value: item, path: `${prefix}${key.slice(0, 64)}` });
+    }
+  }
+  return undefined;
+}
