@@ -124,3 +124,19 @@ describe('Claude Code hook with unpaired surrogates', () => {
     expect(request.action.description?.endsWith('b\ufffd')).toBe(true);
   });
 });
+
+describe('escapes that decode to invalid characters', () => {
+  it.each(['echo \\u{FFFFFF}', "echo $'\\u{110000}'", "printf $'\\U7FFFFFFF'", 'echo \\ud800 done'])(
+    'judges %s and stores well-formed text',
+    async (command) => {
+      const response = await post('/v1/deliberations', requestBody(command, 'Print a string'));
+      expect(response.statusCode).toBe(200);
+      const unpaired: string[] = [];
+      JSON.parse(response.body, (_key, value: unknown) => {
+        if (typeof value === 'string' && /\p{Cs}/u.test(value)) unpaired.push(value);
+        return value;
+      });
+      expect(unpaired).toEqual([]);
+    },
+  );
+});

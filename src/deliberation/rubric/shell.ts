@@ -30,9 +30,21 @@ function removeInvisible(text: string): string {
   return text.replace(INVISIBLE, '');
 }
 
+/** A UTF-16 surrogate without its pair, which a decoded escape can leave and JSON tools reject in stored verdicts. */
+const LONE_SURROGATE = /\p{Cs}/gu;
+
+/** Replaces each unpaired surrogate with U+FFFD, so that decoded text is always well formed. */
+function wellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** Decodes `\u{…}` and `\uXXXX` escapes. An escape beyond U+10FFFF stays as written. */
 function decodeUnicodeEscapes(text: string): string {
   return text
-    .replace(/\\u\{([0-9a-fA-F]{1,6})\}/g, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
+    .replace(/\\u\{([0-9a-fA-F]{1,6})\}/g, (escape: string, hex: string) => {
+      const codePoint = Number.parseInt(hex, 16);
+      return codePoint > 0x10ffff ? escape : String.fromCodePoint(codePoint);
+    })
     .replace(/\\u([0-9a-fA-F]{4})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
@@ -51,7 +63,10 @@ function decodeUrlEscapes(text: string): string {
 function decodeAnsiC(body: string): string {
   return body.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|.)/g, (_, code: string) => {
     const head = code[0];
-    if (head === 'x' || head === 'u' || head === 'U') return String.fromCodePoint(Number.parseInt(code.slice(1), 16));
+    if ((head === 'x' || head === 'u' || head === 'U') && code.length > 1) {
+      const codePoint = Number.parseInt(code.slice(1), 16);
+      return codePoint > 0x10ffff ? `\\${code}` : String.fromCodePoint(codePoint);
+    }
     if (/^[0-7]+$/.test(code)) return String.fromCharCode(Number.parseInt(code, 8));
     const named: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\u0007', b: '\b', e: '\u001b', f: '\f', v: '\v' };
     return named[code] ?? code;
@@ -159,7 +174,7 @@ export function decodeShell(raw: string): DecodedText {
     text = [text, ...decodedPayloads.map((decoded) => decoded.text)].join('\n');
   }
 
-  return { text, techniques: [...new Set(techniques)] };
+  return { text: wellFormed(text), techniques: [...new Set(techniques)] };
 }
 
 /** Decodes text that is data, not shell: invisible characters and escapes, no quote removal. */
@@ -170,7 +185,7 @@ export function decodeData(raw: string): DecodedText {
   const unicode = decodeUnicodeEscapes(text.normalize('NFKC'));
   if (unicode !== text.normalize('NFKC')) techniques.push('Unicode escapes');
   text = unicode;
-  return { text, techniques };
+  return { text: wellFormed(text), techniques };
 }
 
 /** Joins an argv array into one command line, quoting words that contain spaces. */
