@@ -1,20 +1,7 @@
+import { hasLoneSurrogate, SURROGATE_ESCAPE, toWellFormed } from '../../unicode.ts';
+
 const OPENERS = new Set(['[', '{']);
 const CLOSERS = new Set([']', '}']);
-
-/**
- * A `\uD800` to `\uDFFF` escape in JSON text. In text decoded from UTF-8, which turns every
- * invalid byte sequence into U+FFFD, only such an escape can put a lone surrogate into a parsed
- * string. Escaped backslashes (`\\uD800`) also match, which only costs a walk that finds nothing.
- */
-const SURROGATE_ESCAPE = /\\ud[89a-f][0-9a-f]{2}/i;
-
-/**
- * A lone surrogate. In Unicode mode a high and low surrogate pair is one code point, so only
- * an unpaired surrogate matches. String.prototype.isWellFormed (ES2024, Node 20) does the
- * same test, but the project's TypeScript lib setting is ES2023.
- */
-const LONE_SURROGATE = /\p{Cs}/u;
-const LONE_SURROGATES = /\p{Cs}/gu;
 
 /**
  * Scans raw JSON text for its nesting depth without parsing it, so a deeply nested body is
@@ -76,10 +63,10 @@ export function findOversizedField(value: unknown, maxChars: number): string | u
  */
 export function findUnpairedSurrogate(text: string, value: unknown): string | undefined {
   if (!SURROGATE_ESCAPE.test(text)) return undefined;
-  return findStringPath(value, (candidate) => LONE_SURROGATE.test(candidate));
+  return findStringPath(value, (candidate) => hasLoneSurrogate(candidate));
 }
 
-/** What is wrong with a string or key that findUnpairedSurrogate names, for error messages. */
+/** The error-message wording for a string or key that findUnpairedSurrogate names. */
 export const UNPAIRED_SURROGATE_PROBLEM =
   'contains an unpaired UTF-16 surrogate (a \\uD800 to \\uDFFF escape without its other half), which is not valid Unicode text';
 
@@ -88,7 +75,7 @@ export const UNPAIRED_SURROGATE_PROBLEM =
  * itself, or from cutting a key at 64 characters inside a pair) become U+FFFD.
  */
 export function printablePath(path: string): string {
-  return path.replace(LONE_SURROGATES, '\uFFFD');
+  return toWellFormed(path);
 }
 
 /**

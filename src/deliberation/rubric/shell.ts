@@ -3,6 +3,7 @@
  * ANSI-C escapes, backslashes, URL and Unicode escapes, invisible characters and base64
  * payloads piped into a shell. The result is the text as the shell would run it.
  */
+import { toWellFormed } from '../../unicode.ts';
 
 /** A text after decoding, with the names of the techniques that changed it. */
 export interface DecodedText {
@@ -28,14 +29,6 @@ const EXECUTING_SINK =
 
 function removeInvisible(text: string): string {
   return text.replace(INVISIBLE, '');
-}
-
-/** A UTF-16 surrogate without its pair, which a decoded escape can leave and JSON tools reject in stored verdicts. */
-const LONE_SURROGATE = /\p{Cs}/gu;
-
-/** Replaces each unpaired surrogate with U+FFFD, so that decoded text is always well formed. */
-function wellFormed(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
 /** Decodes `\u{…}` and `\uXXXX` escapes. An escape beyond U+10FFFF stays as written. */
@@ -174,7 +167,8 @@ export function decodeShell(raw: string): DecodedText {
     text = [text, ...decodedPayloads.map((decoded) => decoded.text)].join('\n');
   }
 
-  return { text: wellFormed(text), techniques: [...new Set(techniques)] };
+  // A decoded \ud800 escape leaves an unpaired surrogate, which must not reach a stored verdict.
+  return { text: toWellFormed(text), techniques: [...new Set(techniques)] };
 }
 
 /** Decodes text that is data, not shell: invisible characters and escapes, no quote removal. */
@@ -185,7 +179,7 @@ export function decodeData(raw: string): DecodedText {
   const unicode = decodeUnicodeEscapes(text.normalize('NFKC'));
   if (unicode !== text.normalize('NFKC')) techniques.push('Unicode escapes');
   text = unicode;
-  return { text: wellFormed(text), techniques };
+  return { text: toWellFormed(text), techniques };
 }
 
 /** Joins an argv array into one command line, quoting words that contain spaces. */

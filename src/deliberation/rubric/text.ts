@@ -1,4 +1,5 @@
 import { redactSecretsInText } from '../../redaction/redactor.ts';
+import { cutText } from '../../unicode.ts';
 
 /** Maximum length of a text quoted in evidence or the trace. */
 const MAX_QUOTE = 160;
@@ -13,15 +14,8 @@ const REDACTION_MARGIN = 512;
 /** Redacts secrets, collapses whitespace and shortens a text for evidence or the trace. */
 export function quote(text: string, max = MAX_QUOTE): string {
   // Cutting before redacting keeps the cost independent of the text's length.
-  const flat = redactSecretsInText(cut(text, max * 4 + REDACTION_MARGIN)).replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${cut(flat, max - 1)}…` : flat;
-}
-
-/** Cuts a text to at most `length` UTF-16 code units without splitting a surrogate pair. */
-function cut(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const last = text.charCodeAt(length - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+  const flat = redactSecretsInText(cutText(text, max * 4 + REDACTION_MARGIN)).replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${cutText(flat, max - 1)}…` : flat;
 }
 
 /** Lower-cases and collapses whitespace so that two texts compare as a reader would. */

@@ -1,6 +1,6 @@
 import type { DeliberationRequestInput, HistoryTurn } from '../../deliberation/request.ts';
 import type { PreToolUseInput } from './hook-schema.ts';
-import { toWellFormed } from './unicode.ts';
+import { toWellFormed } from '../../unicode.ts';
 
 /** What the hook knows about the conversation, read from the transcript when it may. */
 export interface ConversationContext {

@@ -8,7 +8,7 @@ import { HookEnvSchema, failureModeFrom, type HookEnv } from './hook-options.ts'
 import { hookInputToRequest, type ConversationContext } from './hook-request.ts';
 import { PreToolUseInputSchema, type PreToolUseInput, type PreToolUseOutput } from './hook-schema.ts';
 import { readTranscript } from './transcript.ts';
-import { SURROGATE_ESCAPE, hasLoneSurrogate, toWellFormed } from './unicode.ts';
+import { SURROGATE_ESCAPE, hasLoneSurrogate, toWellFormed } from '../../unicode.ts';
 
 /** Raised for hook input that is not a PreToolUse event; the message names the field. */
 class HookInputError extends Error {

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import type { HistoryTurn } from '../../deliberation/request.ts';
 import type { ConversationContext } from './hook-request.ts';
-import { toWellFormed } from './unicode.ts';
+import { toWellFormed } from '../../unicode.ts';
 
 // Claude Code writes the transcript as JSON lines; its format is not formally documented, so
 // this reader takes only the widely used fields (type, message.role, message.content with text,

@@ -15,6 +15,7 @@ import type { DeliberationRequestInput } from '../../deliberation/request.ts';
 import type { Verdict } from '../../deliberation/verdict.ts';
 import type { LogSink } from '../../logger.ts';
 import { describeFailure, describeVerdict } from '../verdict-reason.ts';
+import { cutText, toWellFormed } from '../../unicode.ts';
 import { withTimeout } from '../timeout.ts';
 import type { VerdictSource } from '../verdict-source.ts';
 import { confirmEscalation, type Confirmation } from './escalation.ts';
@@ -110,7 +111,7 @@ export class McpGateway {
       context: {
         history: this.history.snapshot(),
         session_id: this.sessionId,
-        ...(clientName ? { agent_id: clientName.slice(0, 256) } : {}),
+        ...(clientName ? { agent_id: toWellFormed(cutText(clientName, 256)) } : {}),
         metadata: { integration: 'mcp-gateway', downstream_server: this.downstream.getServerVersion()?.name },
       },
       deadline_ms: deadlineWithin(this.options.timeoutMs),

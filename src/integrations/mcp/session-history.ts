@@ -1,5 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { HistoryTurn } from '../../deliberation/request.ts';
+import { cutText, toWellFormed } from '../../unicode.ts';
 
 /** Tool results kept per gateway session, newest last. */
 const MAX_TURNS = 30;
@@ -14,10 +15,9 @@ export class SessionHistory {
   private readonly turns: HistoryTurn[] = [];
 
   record(tool: string, result: CallToolResult): void {
-    const text = result.content
-      .map((block) => (block.type === 'text' ? block.text : `[${block.type} content]`))
-      .join('\n')
-      .slice(0, MAX_TURN_CHARS);
+    const joined = result.content.map((block) => (block.type === 'text' ? block.text : `[${block.type} content]`)).join('\n');
+    // The service rejects unpaired surrogates, so the cut keeps pairs whole and the text is made well formed.
+    const text = toWellFormed(cutText(joined, MAX_TURN_CHARS));
     this.turns.push({ role: 'tool', name: tool, content: text });
     if (this.turns.length > MAX_TURNS) this.turns.shift();
   }
