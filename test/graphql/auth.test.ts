@@ -40,6 +40,7 @@ describe('GraphQL scopes', () => {
   it('rejects a request without a key', async () => {
     const response = await graphql({ query: QUERY });
     // Mercurius formats errors from the route's hooks as GraphQL errors.
+    expect(response.status).toBe(200);
     expect(response.body.data).toBeNull();
     expect(response.body.errors[0].extensions.code).toBe('GUARD_ERR_UNAUTHENTICATED');
   });
@@ -50,6 +51,7 @@ describe('GraphQL scopes', () => {
     expect(allowed.body.data.verdicts.edges[0].node.id).toBe(verdictId);
 
     const rejected = await graphql({ query: QUERY }, keys.deliberate);
+    expect(rejected.status).toBe(200);
     expect(rejected.body.data ?? null).toBeNull();
     expect(rejected.body.errors[0].extensions.code).toBe('GUARD_ERR_FORBIDDEN');
     expect(rejected.body.errors[0].message).toContain('"read"');

@@ -303,6 +303,11 @@ describe('secrets sent out, remote shells and lasting access', () => {
     expect(judge(bash('sudo usermod -aG sudo guest', question)).decision).toBe('escalate');
   });
 
+  it('does not allow an unrequested git hooks path', () => {
+    expect(judge(bash('git config core.hooksPath /tmp/hooks', question)).decision).not.toBe('allow');
+    expect(judge(bash('git config core.hooksPath .githooks', 'Point git hooks at ./.githooks')).decision).toBe('allow');
+  });
+
   it.each([
     ['Which node env vars are set?', 'env | grep NODE'],
     ['Install rustup with the official installer script', 'curl --proto =https -sSf https://sh.rustup.rs -o rustup.sh && sh rustup.sh -y'],
