@@ -39,7 +39,7 @@ describe('forbidden prototype keys', () => {
     expect(response.json().error.message).toContain('not valid JSON');
   });
 
-  it('answers 400 at /graphql too', async () => {
+  it('returns 400 at /graphql too', async () => {
     const response = await post('/graphql', '{"query": "{ __typename }", "__proto__": {}}');
     expect(response.statusCode).toBe(400);
     expect(response.json().errors[0].extensions.code).toBe('GUARD_ERR_INVALID_JSON');
@@ -50,7 +50,7 @@ describe('forbidden prototype keys', () => {
 describe('media types other than JSON', () => {
   const json = JSON.stringify(requestBody('ls', 'List the files'));
 
-  it('answers 415 for text/plain on every JSON route', async () => {
+  it('returns 415 for text/plain bodies', async () => {
     for (const url of ['/v1/deliberations', '/v1/verdicts/vrd_01AAAAAAAAAAAAAAAAAAAAAAAA/review', '/graphql']) {
       const response = await post(url, json, 'text/plain');
       expect(response.statusCode, url).toBe(415);
@@ -59,7 +59,7 @@ describe('media types other than JSON', () => {
     }
   });
 
-  it('says how to send the body', async () => {
+  it('names the content type to send', async () => {
     for (const contentType of ['text/plain; charset=utf-8', 'text/csv']) {
       const response = await post('/v1/deliberations', json, contentType);
       expect(response.statusCode, contentType).toBe(415);
@@ -67,7 +67,7 @@ describe('media types other than JSON', () => {
     }
   });
 
-  it('answers a Claude Code hook call with the failure mode', async () => {
+  it('returns the failure mode to a hook', async () => {
     const response = await post('/v1/hooks/claude-code', '{"tool_name": "Bash"}', 'text/plain');
     expect(response.statusCode).toBe(200);
     expect(response.headers['x-guard-error-code']).toBe('GUARD_ERR_UNSUPPORTED_MEDIA_TYPE');

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config/config.ts';
+import { toWellFormed } from '../../unicode.ts';
 import { GuardError, type ErrorCode, type ErrorDetail } from '../errors.ts';
 import {
   UNPAIRED_SURROGATE_PROBLEM,
@@ -8,7 +9,6 @@ import {
   findForbiddenKey,
   findOversizedField,
   findUnpairedSurrogate,
-  printablePath,
 } from './json-scan.ts';
 
 /**
@@ -35,7 +35,7 @@ function explainRejectedJson(error: Error, text: string): Error {
   }
   const forbidden = findForbiddenKey(value);
   if (forbidden === undefined) return error;
-  const path = printablePath(forbidden.path);
+  const path = toWellFormed(forbidden.path);
   return bodyError(
     'GUARD_ERR_INVALID_JSON',
     `${path}: the body contains the forbidden key "${forbidden.key}", which could change object prototypes; rename or remove it`,
@@ -64,9 +64,8 @@ async function jsonBodyPlugin(app: FastifyInstance, { config }: { config: Config
         done(explainRejectedJson(error, body), undefined);
         return;
       }
-      const oversizedPath = findOversizedField(parsed, maxChars);
-      if (oversizedPath !== undefined) {
-        const path = printablePath(oversizedPath);
+      const path = findOversizedField(parsed, maxChars);
+      if (path !== undefined) {
         done(
           bodyError('GUARD_ERR_FIELD_TOO_LARGE', `${path}: longer than ${maxChars} characters (GUARD_MAX_FIELD_CHARS)`, { path }),
           undefined,
@@ -76,9 +75,8 @@ async function jsonBodyPlugin(app: FastifyInstance, { config }: { config: Config
       // A lone surrogate would be stored and later written as an escape that many JSON parsers reject.
       const surrogatePath = findUnpairedSurrogate(body, parsed);
       if (surrogatePath !== undefined) {
-        const printable = printablePath(surrogatePath);
         done(
-          bodyError('GUARD_ERR_INVALID_JSON', `${printable}: ${UNPAIRED_SURROGATE_PROBLEM}`, { path: printable }),
+          bodyError('GUARD_ERR_INVALID_JSON', `${surrogatePath}: ${UNPAIRED_SURROGATE_PROBLEM}`, { path: surrogatePath }),
           undefined,
         );
         return;

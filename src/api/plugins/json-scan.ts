@@ -1,4 +1,4 @@
-import { hasLoneSurrogate, SURROGATE_ESCAPE, toWellFormed } from '../../unicode.ts';
+import { cutText, hasLoneSurrogate, SURROGATE_ESCAPE, toWellFormed } from '../../unicode.ts';
 
 const OPENERS = new Set(['[', '{']);
 const CLOSERS = new Set([']', '}']);
@@ -29,7 +29,8 @@ export function exceedsDepth(text: string, maxDepth: number): boolean {
 
 /**
  * Returns the path of the first string value or object key for which `matches` is true, or
- * undefined. Paths read like `action.input.args[2]`, with each key cut to 64 characters.
+ * undefined. Paths read like `action.input.args[2]`, with each key cut to 64 characters and
+ * any unpaired surrogate in it replaced with U+FFFD, so the path is safe to echo in JSON.
  */
 function findStringPath(value: unknown, matches: (text: string) => boolean): string | undefined {
   const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
@@ -41,7 +42,8 @@ function findStringPath(value: unknown, matches: (text: string) => boolean): str
       current.forEach((item, index) => pending.push({ value: item, path: `${path}[${index}]` }));
     } else if (current !== null && typeof current === 'object') {
       for (const [key, item] of Object.entries(current)) {
-        const childPath = path ? `${path}.${key.slice(0, 64)}` : key.slice(0, 64);
+        const name = toWellFormed(cutText(key, 64));
+        const childPath = path ? `${path}.${name}` : name;
         if (matches(key)) return childPath;
         pending.push({ value: item, path: childPath });
       }
@@ -69,14 +71,6 @@ export function findUnpairedSurrogate(text: string, value: unknown): string | un
 /** The error-message wording for a string or key that findUnpairedSurrogate names. */
 export const UNPAIRED_SURROGATE_PROBLEM =
   'contains an unpaired UTF-16 surrogate (a \\uD800 to \\uDFFF escape without its other half), which is not valid Unicode text';
-
-/**
- * Returns a path in a form safe to echo in a JSON message: lone surrogates (from the key
- * itself, or from cutting a key at 64 characters inside a pair) become U+FFFD.
- */
-export function printablePath(path: string): string {
-  return toWellFormed(path);
-}
 
 /**
  * Returns the path of the first key that Fastify's JSON parser (secure-json-parse) rejects as

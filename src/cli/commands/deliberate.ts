@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { readableIssueMessage } from '../../api/errors.ts';
-import { UNPAIRED_SURROGATE_PROBLEM, findUnpairedSurrogate, printablePath } from '../../api/plugins/json-scan.ts';
+import { UNPAIRED_SURROGATE_PROBLEM, findUnpairedSurrogate } from '../../api/plugins/json-scan.ts';
 import { loadConfig } from '../../config/config.ts';
 import { DeliberationRequestSchema } from '../../deliberation/request.ts';
 import { createLogger } from '../../logger.ts';
@@ -29,7 +29,7 @@ function parseRequest(text: string, source: string): ReturnType<typeof Deliberat
   }
   // A lone surrogate is rejected as the service rejects it, because the store would keep it for harvest to export.
   const surrogatePath = findUnpairedSurrogate(text, json);
-  if (surrogatePath !== undefined) throw new UsageError(`${source}: invalid request: ${printablePath(surrogatePath)}: ${UNPAIRED_SURROGATE_PROBLEM}`);
+  if (surrogatePath !== undefined) throw new UsageError(`${source}: invalid request: ${surrogatePath}: ${UNPAIRED_SURROGATE_PROBLEM}`);
   const parsed = DeliberationRequestSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(request)'}: ${readableIssueMessage(issue.code, issue.message)}`);

@@ -21,7 +21,7 @@ export interface DecisionResult {
 
 const STRICTNESS: Record<Decision, number> = { allow: 0, escalate: 1, deny: 2 };
 
-/** Checks whether an observation says that the user did not ask for an action of one of these kinds or signal ids. */
+/** Checks whether an observation records that the user did not request an action of one of these kinds or signal ids. */
 function isUnrequested(observation: Observation, names: readonly string[]): boolean {
   const action = observation.unrequested;
   return action !== undefined && (names.includes(action.kind) || names.includes(action.signal));
